@@ -1,0 +1,56 @@
+// Outbox: what a protocol session wants sent, in order: bytes and file ranges.
+//
+// A session only appends; the model that owns the socket drains it (write/send for bytes,
+// sendfile for file ranges) and, when it cannot write everything at once, keeps the rest here with
+// write interest. pending_bytes() lets a model cap what a client that never reads can make it hold.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/net/fd.hpp"
+
+namespace netlab::proto {
+
+struct FileRange {
+  std::shared_ptr<const core::Fd> file;  // shared: one open file may back several pipelined replies
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+class Outbox {
+ public:
+  struct Chunk {
+    std::string bytes;  // used when !is_file
+    FileRange range;    // used when is_file
+    bool is_file = false;
+  };
+
+  void write(std::string_view bytes);
+  void send_file(FileRange range);
+  // Closes the connection once everything queued before this call is sent.
+  void close_after_send() { close_after_ = true; }
+
+  bool empty() const { return pending_ == 0; }
+  uint64_t pending_bytes() const { return pending_; }
+  bool wants_close() const { return close_after_; }
+
+  // For the model draining it: the first chunk, and how much of it was sent.
+  const Chunk& front() const { return chunks_.front(); }
+  // Marks n bytes of the front chunk sent (bytes or file range alike).
+  void consume(uint64_t n);
+  // The unsent part of the front byte chunk.
+  std::string_view front_bytes() const;
+
+ private:
+  std::deque<Chunk> chunks_;
+  std::string spare_;      // a drained byte buffer kept for reuse
+  size_t front_sent_ = 0;  // bytes of the front byte chunk already sent
+  uint64_t pending_ = 0;
+  bool close_after_ = false;
+};
+
+}  // namespace netlab::proto

@@ -1,0 +1,86 @@
+#include "core/proto/protocol.hpp"
+
+#include <stdexcept>
+
+#include "core/proto/echo.hpp"
+
+namespace netlab::proto {
+namespace {
+
+struct Entry {
+  Protocol protocol;
+  std::string_view name;
+  bool stream;
+  bool datagram;
+};
+
+constexpr Entry kProtocols[] = {
+    {Protocol::kEcho, "echo", true, true},
+};
+
+const Entry& entry(Protocol protocol) {
+  for (const auto& e : kProtocols) {
+    if (e.protocol == protocol) {
+      return e;
+    }
+  }
+  throw std::logic_error("unregistered protocol");
+}
+
+}  // namespace
+
+Protocol parse_protocol(std::string_view name) {
+  for (const auto& e : kProtocols) {
+    if (e.name == name) {
+      return e.protocol;
+    }
+  }
+  std::string known;
+  for (const auto& e : kProtocols) {
+    known += known.empty() ? "" : ", ";
+    known += e.name;
+  }
+  throw std::invalid_argument("unknown protocol '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::string_view protocol_name(Protocol protocol) { return entry(protocol).name; }
+
+std::vector<std::string> protocol_names() {
+  std::vector<std::string> names;
+  for (const auto& e : kProtocols) {
+    names.emplace_back(e.name);
+  }
+  return names;
+}
+
+bool is_stream_protocol(Protocol protocol) { return entry(protocol).stream; }
+bool is_datagram_protocol(Protocol protocol) { return entry(protocol).datagram; }
+
+std::string busy_reply(Protocol protocol, std::string_view reason) {
+  switch (protocol) {
+    case Protocol::kEcho:
+      return "ERR server busy: " + std::string(reason) + "\n";
+  }
+  return {};
+}
+
+SessionFactory make_session_factory(const ProtocolConfig& config) {
+  switch (config.protocol) {
+    case Protocol::kEcho: {
+      size_t max_line = config.max_line ? config.max_line : kDefaultMaxLine;
+      core::Workload workload = config.workload;
+      return [workload, max_line] { return std::make_unique<EchoSession>(workload, max_line); };
+    }
+  }
+  throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no stream form");
+}
+
+std::unique_ptr<DatagramService> make_datagram_service(const ProtocolConfig& config) {
+  switch (config.protocol) {
+    case Protocol::kEcho:
+      return std::make_unique<EchoDatagramService>(config.workload);
+  }
+  throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no datagram form");
+}
+
+}  // namespace netlab::proto

@@ -1,0 +1,44 @@
+#include "core/util/duration.hpp"
+
+#include <gtest/gtest.h>
+
+namespace netlab::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(DurationTest, ParsesEveryUnit) {
+  EXPECT_EQ(parse_duration("250ns"), 250ns);
+  EXPECT_EQ(parse_duration("250us"), 250us);
+  EXPECT_EQ(parse_duration("500ms"), 500ms);
+  EXPECT_EQ(parse_duration("10s"), 10s);
+  EXPECT_EQ(parse_duration("2m"), 120s);
+  EXPECT_EQ(parse_duration("1h"), 3600s);
+  EXPECT_EQ(parse_duration("1.5s"), 1500ms);
+}
+
+TEST(DurationTest, BareNumbersUseTheGivenUnit) {
+  EXPECT_EQ(parse_duration("3"), 3s);
+  EXPECT_EQ(parse_duration("100", 1us), 100us);
+}
+
+TEST(DurationTest, RejectsGarbageWithTheText) {
+  for (const char* bad : {"", "abc", "10 parsecs", "-1s", "5x", "nan"}) {
+    try {
+      parse_duration(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("bad duration"), std::string::npos);
+    }
+  }
+}
+
+TEST(DurationTest, FormatsShortestForm) {
+  EXPECT_EQ(format_duration(0ns), "0s");
+  EXPECT_EQ(format_duration(1500ms), "1.5s");
+  EXPECT_EQ(format_duration(250us), "250us");
+  EXPECT_EQ(format_duration(120s), "2m");
+}
+
+}  // namespace
+}  // namespace netlab::core

@@ -1,0 +1,113 @@
+// The one command line every netlab-server-<model> binary shares. It parses options, opens the
+// listener, prints the ready line ("READY 127.0.0.1:43817" on stdout) and hands over to the model's
+// serve(). Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 on a set-up failure, CLI11's
+// codes for bad flags.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "core/net/error.hpp"
+#include "core/net/stop.hpp"
+#include "core/util/duration.hpp"
+#include "servers/common/server.hpp"
+
+namespace {
+
+using netlab::server::Transport;
+
+std::chrono::microseconds parse_micros(const std::string& text) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+      netlab::core::parse_duration(text, std::chrono::microseconds(1)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto& info = kModelInfo;
+  const std::string binary = "netlab-server-" + std::string(info.name);
+  const bool tcp = info.transport == Transport::kTcp;
+
+  CLI::App app(std::string(info.summary) + "\n\nOn start it prints 'READY <bound address>' on stdout; SIGINT or SIGTERM stops it cleanly (exit 0).",
+               binary);
+  app.get_formatter()->column_width(34);
+  std::string listen = "0.0.0.0:9000";
+  std::string proto = "echo";
+  std::string cpu_work = "0";
+  std::string io_delay = "0";
+  netlab::server::ServerOptions options;
+  options.workers = info.default_workers > 0 ? info.default_workers : 1;
+  options.max_conns = 10000;
+  options.queue = 1024;
+  size_t max_line = 0;
+
+  app.add_option("-l,--listen", listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("-p,--proto", proto, "Protocol to serve: " + [] {
+    std::string names;
+    for (const auto& n : netlab::proto::protocol_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }())->capture_default_str();
+  // Every model takes every flag, so a runner can sweep models with one set of options; a flag a
+  // model has no use for says so in --help.
+  const std::string unused = " (not used by this model)";
+  app.add_option("-w,--workers", options.workers,
+                 "Worker threads or processes" + (info.default_workers > 0 ? std::string() : unused))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--max-conns", options.max_conns,
+                 "Most connections served at once; more get a busy reply" + (tcp ? std::string() : unused))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--queue", options.queue,
+                 "Accepted connections waiting for a worker" +
+                     (info.name == "thread_pool" ? std::string() : unused))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--backlog", options.backlog, "listen() backlog, capped by net.core.somaxconn" + (tcp ? std::string() : unused))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--max-line", max_line, "Longest echo line in bytes before an error and close (default 65536)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
+  app.add_option("--cpu-work", cpu_work, "CPU burned per request (thread CPU time): 50us, 1ms; bare number = us")
+      ->capture_default_str();
+  app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; bare number = us")
+      ->capture_default_str();
+  app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
+
+  try {
+    app.parse(argc, argv);
+    options.listen = netlab::core::Address::parse(listen);
+    options.protocol.protocol = netlab::proto::parse_protocol(proto);
+    options.protocol.workload.cpu = parse_micros(cpu_work);
+    options.protocol.workload.io = parse_micros(io_delay);
+    options.protocol.max_line = max_line;
+    if (tcp ? !netlab::proto::is_stream_protocol(options.protocol.protocol)
+            : !netlab::proto::is_datagram_protocol(options.protocol.protocol)) {
+      throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP"));
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << binary << ": " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  }
+
+  try {
+    netlab::core::install_stop_signals();
+    netlab::server::ServerContext ctx(info, std::move(options));
+    std::string detail = "serving " + proto + " over " + (tcp ? "tcp" : "udp") + " on " + ctx.bound().to_string();
+    if (info.default_workers > 0) detail += " with " + std::to_string(ctx.options().workers) + " workers";
+    netlab::server::log(ctx, detail);
+    std::printf("READY %s\n", ctx.bound().to_string().c_str());
+    std::fflush(stdout);
+    int status = serve(ctx);
+    netlab::server::log(ctx, "stopped");
+    return status;
+  } catch (const std::exception& e) {
+    std::cerr << binary << ": " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,25 @@
+// iterative_tcp: the notes' loop server. Accept one connection, serve it to the end, then accept
+// the next. No concurrency at all: a second client waits in the listen backlog until the first
+// leaves, so TPS is one client's round-trip rate and every other client's latency is the queue.
+// Saturates at exactly one connection; its value is as the baseline every other model beats.
+//
+// Usage:     netlab-server-iterative_tcp --listen 127.0.0.1:9000
+// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include "core/net/stop.hpp"
+#include "servers/common/accept.hpp"
+#include "servers/common/blocking_connection.hpp"
+
+using namespace netlab;
+
+const server::ModelInfo kModelInfo{"iterative_tcp", server::Transport::kTcp,
+                                   "Iterative TCP server: one connection at a time, in a loop.", 0, false};
+
+int serve(server::ServerContext& ctx) {
+  core::ShutdownOnStop wake_accept(ctx.listener());
+  while (core::Fd conn = server::accept_blocking(ctx)) {
+    core::ShutdownOnStop wake_read(conn.get());
+    auto session = ctx.sessions()();
+    server::serve_blocking_connection(conn.get(), *session);
+  }
+  return 0;
+}

@@ -1,0 +1,25 @@
+// Blocking test clients that speak the echo protocol and check every byte.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/net/address.hpp"
+#include "core/net/fd.hpp"
+
+namespace netlab::test {
+
+// Connects (blocking, TCP_NODELAY) with a receive timeout so a broken server fails a test
+// instead of hanging it.
+core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+// Reads until `count` bytes arrived; returns what arrived (shorter on EOF, error or timeout).
+std::string read_exactly(int fd, size_t count);
+// Reads one line, newline included; shorter without newline on EOF/timeout.
+std::string read_line(int fd);
+// True when the peer closed (read returns 0) within the socket's timeout.
+bool peer_closed(int fd);
+
+// A line of `size` printable bytes (no newline), deterministic for a seed.
+std::string make_line(size_t size, unsigned seed);
+
+}  // namespace netlab::test

@@ -1,0 +1,68 @@
+// ServerProcess: starts a real netlab binary for a test, reads its "READY <address>" line (no
+// guessing ports, no sleeps), and stops it with a signal, reporting how it exited.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/net/address.hpp"
+
+namespace netlab::test {
+
+// Where the build put the binaries.
+std::string bin_path(const std::string& name);
+
+struct ExitInfo {
+  bool exited = false;  // false: still running after the timeout, or killed by a signal
+  int status = -1;      // exit status when exited
+  int signal = 0;       // terminating signal, when killed
+  std::chrono::milliseconds took{0};
+};
+
+class ServerProcess {
+ public:
+  // Starts `binary` with `args` and waits up to `timeout` for its ready line; throws on failure
+  // with whatever the process printed.
+  ServerProcess(const std::string& binary, std::vector<std::string> args,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~ServerProcess();  // SIGKILLs a process still running
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const core::Address& address() const { return address_; }
+  // Sends `sig` and waits up to `timeout` for the exit.
+  ExitInfo stop(int sig = 15, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+  // What the process wrote to stderr so far (read when it exits, or on demand).
+  std::string stderr_text();
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  core::Address address_;
+  std::string stderr_;
+};
+
+// Runs a command to completion (no shell), returning its exit status and combined output.
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// Children of `pid` from /proc, and how many of them are zombies.
+struct ChildCount {
+  int total = 0;
+  int zombies = 0;
+  std::vector<pid_t> pids;
+};
+ChildCount count_children(pid_t pid);
+// Polls until `pid` has `expected` children or the timeout passes; returns the last count.
+ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+
+}  // namespace netlab::test
