@@ -77,8 +77,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
 
+  bool model_info = false;
+  app.add_flag("--model-info", model_info,
+               "Print one machine-readable line about this model (model=, transport=, workers=) and exit");
+
   try {
     app.parse(argc, argv);
+    if (model_info) {
+      std::printf("model=%s transport=%s workers=%d\n", std::string(info.name).c_str(), tcp ? "tcp" : "udp",
+                  info.default_workers);
+      return 0;
+    }
     options.listen = netlab::core::Address::parse(listen);
     options.protocol.protocol = netlab::proto::parse_protocol(proto);
     options.protocol.workload.cpu = parse_micros(cpu_work);

@@ -1,0 +1,17 @@
+# The server's own cost: CPU (top, % of one CPU) and memory (bottom, PSS summed over its
+# processes) against connections, one line per model.
+# Data columns: connections tps p50_us p99_us cpu_pct pss_mb
+load dir.'/common.gp'
+set multiplot layout 2,1 title heading
+unset title
+set logscale x
+set xlabel ''
+set ylabel 'server CPU (%)'
+set yrange [0:*]
+plot for [i=1:words(files)] word(files,i) using 1:5 with linespoints lw 2 pt 7 title word(titles,i)
+set xlabel 'connections'
+set ylabel 'server memory (MiB PSS)'
+set logscale y
+set yrange [*:*]
+plot for [i=1:words(files)] word(files,i) using 1:6 with linespoints lw 2 pt 7 title word(titles,i)
+unset multiplot

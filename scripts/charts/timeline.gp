@@ -1,0 +1,15 @@
+# TPS (top) and p99 latency (bottom) second by second during the measured run, one line per model.
+# Data columns: second tps p99_us
+load dir.'/common.gp'
+set multiplot layout 2,1 title heading
+unset title
+set xlabel ''
+set ylabel 'TPS'
+set yrange [0:*]
+plot for [i=1:words(files)] word(files,i) using 1:2 with linespoints lw 2 pt 7 title word(titles,i)
+set xlabel 'second of the run'
+set ylabel 'p99 (microseconds)'
+set logscale y
+set yrange [*:*]
+plot for [i=1:words(files)] word(files,i) using 1:3 with linespoints lw 2 pt 7 title word(titles,i)
+unset multiplot

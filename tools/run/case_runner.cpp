@@ -1,0 +1,207 @@
+#include "tools/run/case_runner.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "core/util/duration.hpp"
+#include "tools/run/child_process.hpp"
+#include "tools/run/csv.hpp"
+
+namespace netlab::run {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string micros(std::chrono::microseconds us) { return std::to_string(us.count()) + "us"; }
+
+std::string seconds_text(std::chrono::nanoseconds d) { return core::format_duration(d); }
+
+std::vector<std::string> server_command(const std::string& bin_dir, const Case& c) {
+  std::vector<std::string> argv = {bin_dir + "/netlab-server-" + c.model,
+                                   "--listen", "127.0.0.1:0",
+                                   "--proto", c.protocol,
+                                   "--workers", std::to_string(c.server.workers),
+                                   "--max-conns", std::to_string(c.server.max_conns),
+                                   "--cpu-work", micros(c.cpu_work),
+                                   "--io-delay", micros(c.io_delay)};
+  argv.insert(argv.end(), c.server.extra_args.begin(), c.server.extra_args.end());
+  return argv;
+}
+
+std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case& c, const std::string& target,
+                                         const std::string& transport, int connections, int threads) {
+  std::vector<std::string> argv = {bin_dir + "/netlab-loadgen",
+                                   "--target", target,
+                                   "--proto", c.protocol,
+                                   "--transport", transport,
+                                   "--connections", std::to_string(connections),
+                                   "--threads", std::to_string(threads),
+                                   "--pipeline", std::to_string(c.load.pipeline),
+                                   "--timeout", seconds_text(c.load.timeout),
+                                   "--label", c.id};
+  if (c.protocol == "http") {
+    argv.insert(argv.end(), {"--path", c.load.path});
+  } else {
+    argv.insert(argv.end(), {"--payload", std::to_string(c.payload)});
+  }
+  if (c.rate > 0 && connections == c.connections) argv.insert(argv.end(), {"--rate", std::to_string(c.rate)});
+  if (c.load.new_conn) argv.push_back("--new-conn");
+  argv.insert(argv.end(), c.load.extra_args.begin(), c.load.extra_args.end());
+  return argv;
+}
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  // The load generator's one-line reason is its last stderr line.
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+std::string one_line(std::string text) {
+  for (auto& ch : text) {
+    if (ch == ',' || ch == '\n' || ch == '\r') ch = ch == ',' ? ';' : ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string model_transport(const std::string& bin_dir, const std::string& model) {
+  std::string out = "/tmp/netlab-run-model-" + std::to_string(::getpid());
+  {
+    SpawnOptions opts;
+    opts.stdout_path = out;
+    opts.stderr_path = "/dev/null";
+    ChildProcess p({bin_dir + "/netlab-server-" + model, "--model-info"}, opts);
+    auto e = p.wait(5s);
+    if (!e || !e->exited || e->status != 0) {
+      std::remove(out.c_str());
+      throw std::runtime_error("no server binary for model '" + model + "' in " + bin_dir);
+    }
+  }
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(out.c_str());
+  return text.find("transport=udp") != std::string::npos ? "udp" : "tcp";
+}
+
+CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) {
+  CaseResult result;
+  result.transport = model_transport(paths_.bin_dir, c.model);
+  const bool split = suite_.placement == "split";
+  const std::string base = paths_.out_dir + "/" + c.id;
+
+  SpawnOptions server_opts;
+  server_opts.own_group = true;
+  server_opts.cpu = split ? 0 : -1;
+  server_opts.stderr_path = base + ".server.log";
+  server_opts.stdout_pipe = true;
+  ChildProcess server(server_command(paths_.bin_dir, c), server_opts);
+  auto ready = server.read_line(10s);
+  if (!ready || ready->rfind("READY ", 0) != 0) {
+    result.reason = "server did not start: " + one_line(first_line(base + ".server.log"));
+    server.stop(2s);
+    return result;
+  }
+  const std::string target = ready->substr(6);
+  const int load_cpu = split ? 1 : -1;
+
+  // A few verified requests first: a server that answers wrongly fails here, not in the figures.
+  {
+    auto argv = loadgen_command(paths_.bin_dir, c, target, result.transport, 1, 1);
+    argv.insert(argv.end(), {"--duration", "300ms", "--warmup", "0s",
+                             "--max-error-rate", "0", "--quiet"});
+    SpawnOptions check_opts;
+    check_opts.cpu = load_cpu;
+    check_opts.stdout_path = "/dev/null";
+    check_opts.stderr_path = base + ".check.log";
+    ChildProcess check(argv, check_opts);
+    auto e = check.wait(30s);
+    if (!e || !e->exited || e->status != 0) {
+      result.reason = "correctness check failed: " + one_line(first_line(base + ".check.log"));
+      result.server_exit = server.stop(3s).first.describe();
+      return result;
+    }
+  }
+
+  auto argv = loadgen_command(paths_.bin_dir, c, target, result.transport, c.connections, c.load.threads);
+  argv.insert(argv.end(), {"--duration", seconds_text(suite_.duration), "--warmup", seconds_text(suite_.warmup),
+                           "--max-error-rate", std::to_string(suite_.max_error_rate),
+                           "--csv", paths_.out_dir + "/loadgen.csv",
+                           "--timeseries", paths_.out_dir + "/timeseries.csv",
+                           "--hgrm", base + ".hgrm", "--json", base + ".json"});
+  const auto started = Clock::now();
+  SpawnOptions load_opts;
+  load_opts.cpu = load_cpu;
+  load_opts.stdout_path = base + ".txt";
+  ChildProcess load(argv, load_opts);
+
+  // Sample the server while the load runs; CPU counts from the end of the warm-up.
+  std::optional<double> cpu_at_measure_start;
+  double cpu_last = 0;
+  auto measure_started = started;
+  int tick = 0;
+  bool interrupted_here = false;
+  while (!load.poll_exit()) {
+    if (interrupted && !interrupted_here) {
+      load.signal(SIGINT);  // the load generator writes what it measured so far
+      interrupted_here = true;
+    }
+    bool with_memory = tick++ % 2 == 0;
+    GroupSample s = sample_group(server.pid(), server.pid(), with_memory);
+    if (s.processes > 0) cpu_last = s.cpu_seconds;
+    if (!cpu_at_measure_start && Clock::now() - started >= suite_.warmup) {
+      cpu_at_measure_start = cpu_last;
+      measure_started = Clock::now();
+    }
+    result.server_peak.pss_kb = std::max(result.server_peak.pss_kb, s.pss_kb);
+    result.server_peak.rss_kb = std::max(result.server_peak.rss_kb, s.rss_kb);
+    result.server_peak.threads = std::max(result.server_peak.threads, s.threads);
+    result.server_peak.processes = std::max(result.server_peak.processes, s.processes);
+    SockStat ss = read_sockstat();
+    result.sock_peak.tcp_mem_kb = std::max(result.sock_peak.tcp_mem_kb, ss.tcp_mem_kb);
+    result.sock_peak.tcp_time_wait = std::max(result.sock_peak.tcp_time_wait, ss.tcp_time_wait);
+    result.sock_peak.tcp_inuse = std::max(result.sock_peak.tcp_inuse, ss.tcp_inuse);
+    std::this_thread::sleep_for(250ms);
+  }
+  const Exit load_exit = *load.poll_exit();
+  const double window = std::chrono::duration<double>(Clock::now() - measure_started).count();
+  result.server_cpu_s = cpu_at_measure_start ? cpu_last - *cpu_at_measure_start : 0;
+  result.server_cpu_pct = window > 0 ? 100.0 * result.server_cpu_s / window : 0;
+  result.loadgen = read_last_row(paths_.out_dir + "/loadgen.csv", c.id);
+
+  auto server_died = server.poll_exit();
+  auto [server_exit, killed] = server.stop(3s);
+  result.server_exit = server_exit.describe();
+
+  if (interrupted_here) {
+    result.status = "interrupted";
+    result.reason = "interrupted by the user";
+  } else if (server_died) {
+    result.reason = "server died during the run: " + server_died->describe();
+  } else if (!load_exit.exited || load_exit.status != 0) {
+    std::string why = result.loadgen.count("exit_reason") ? result.loadgen["exit_reason"] : load_exit.describe();
+    result.reason = "load generator " + load_exit.describe() + ": " + one_line(why);
+  } else if (killed) {
+    result.reason = "server ignored SIGTERM and was killed";
+  } else if (!server_exit.exited || server_exit.status != 0) {
+    result.reason = "server stopped badly: " + server_exit.describe();
+  } else {
+    result.status = "ok";
+  }
+  if (!interrupted) {
+    std::this_thread::sleep_for(suite_.settle);  // TIME_WAIT and the other core settle down
+  }
+  return result;
+}
+
+}  // namespace netlab::run

@@ -1,0 +1,179 @@
+// netlab-run: runs a scenario suite and leaves CSV, charts and a report.
+//
+// Usage:     netlab-run scenarios/quick.toml
+// Output:    results/<suite>/<UTC stamp>/ with summary.csv, timeseries.csv, <case>.hgrm, run.json,
+//            charts/, report.html, summary.md; results/latest points at it.
+// Exit:      0 every case ok, 1 some case failed (all files still written), 2 bad usage or suite,
+//            130 interrupted (what was measured is kept and reported).
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "core/util/duration.hpp"
+#include "tools/run/case_runner.hpp"
+#include "tools/run/report.hpp"
+#include "tools/run/results.hpp"
+#include "tools/run/suite.hpp"
+
+#ifndef NETLAB_SOURCE_DIR
+#define NETLAB_SOURCE_DIR "."
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace netlab::run;
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+
+void on_interrupt(int) { g_interrupted.store(true); }
+
+std::string stamp() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  return buf;
+}
+
+std::string short_duration(double seconds) {
+  int s = static_cast<int>(seconds + 0.5);
+  char buf[32];
+  if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%ds", s);
+  }
+  return buf;
+}
+
+void point_latest(const fs::path& results, const fs::path& run_dir) {
+  std::error_code ec;
+  fs::path link = results / "latest";
+  fs::remove(link, ec);
+  fs::create_directory_symlink(fs::relative(run_dir, results, ec), link, ec);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("Runs a netlab scenario suite: starts each server, measures it with netlab-loadgen, and writes "
+               "CSV, gnuplot charts and an HTML report.",
+               "netlab-run");
+  std::string suite_path;
+  std::string results_dir = "results";
+  std::string bin_dir = fs::canonical("/proc/self/exe").parent_path().string();
+  std::string charts_dir = std::string(NETLAB_SOURCE_DIR) + "/scripts/charts";
+  std::string filter;
+  std::string duration, warmup;
+  bool list_only = false;
+  std::string report_only;
+  app.add_option("suite", suite_path, "Suite file (TOML), e.g. scenarios/quick.toml");
+  app.add_option("--results", results_dir, "Folder that receives <suite>/<stamp>/")->capture_default_str();
+  app.add_option("--bin-dir", bin_dir, "Folder holding netlab-server-* and netlab-loadgen")->capture_default_str();
+  app.add_option("--charts-dir", charts_dir, "Folder holding the gnuplot scripts")->capture_default_str();
+  app.add_option("--filter", filter, "Run only the cases whose id contains this text");
+  app.add_option("--duration", duration, "Override the suite's measured duration per case (e.g. 2s)");
+  app.add_option("--warmup", warmup, "Override the suite's warm-up per case");
+  app.add_flag("--list", list_only, "List the cases and exit");
+  app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (!report_only.empty()) {
+    auto outcome = make_report(report_only, charts_dir);
+    for (const auto& p : outcome.problems) std::cerr << "netlab-run: chart failed: " << p << "\n";
+    std::cout << report_only << "/report.html (" << outcome.charts.size() << " charts)\n";
+    return outcome.problems.empty() ? 0 : 1;
+  }
+  if (suite_path.empty()) {
+    std::cerr << "netlab-run: a suite file is required (e.g. scenarios/quick.toml)\nRun with --help for more information.\n";
+    return 2;
+  }
+
+  Suite suite;
+  try {
+    suite = load_suite(suite_path);
+    if (!duration.empty()) suite.duration = netlab::core::parse_duration(duration);
+    if (!warmup.empty()) suite.warmup = netlab::core::parse_duration(warmup);
+    filter_cases(suite, filter);
+    for (const auto& model : [&] {
+           std::set<std::string> m;
+           for (const auto& c : suite.cases) m.insert(c.model);
+           return m;
+         }()) {
+      model_transport(bin_dir, model);  // every model has a binary, before anything runs
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "netlab-run: " << e.what() << "\n";
+    return 2;
+  }
+  if (suite.cases.empty()) {
+    std::cerr << "netlab-run: no cases to run" << (filter.empty() ? "" : " (filter '" + filter + "')") << "\n";
+    return 2;
+  }
+  if (list_only) {
+    for (const auto& c : suite.cases) std::cout << c.id << "\n";
+    return 0;
+  }
+
+  fs::path run_dir = fs::path(results_dir) / suite.name / stamp();
+  fs::create_directories(run_dir);
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  RunInfo info;
+  info.suite_path = suite_path;
+  info.arguments.assign(argv, argv + argc);
+  info.started_utc = utc_now();
+  info.cases_total = static_cast<int>(suite.cases.size());
+  write_run_json(run_dir / "run.json", suite, info);
+  SummaryWriter summary((run_dir / "summary.csv").string());
+  CaseRunner runner(suite, {bin_dir, run_dir.string()});
+
+  const auto started = Clock::now();
+  std::cerr << "netlab-run: " << suite.cases.size() << " cases of suite '" << suite.name << "' into " << run_dir.string()
+            << "\n";
+  for (size_t i = 0; i < suite.cases.size() && !g_interrupted; ++i) {
+    const Case& c = suite.cases[i];
+    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    double per_case = i > 0 ? elapsed / static_cast<double>(i)
+                            : std::chrono::duration<double>(suite.duration + suite.warmup + suite.settle).count() + 1.5;
+    std::cerr << "[" << i + 1 << "/" << suite.cases.size() << "] " << c.id << "  elapsed " << short_duration(elapsed)
+              << ", remaining ~" << short_duration(per_case * static_cast<double>(suite.cases.size() - i)) << "\n";
+    CaseResult result;
+    try {
+      result = runner.run(c, g_interrupted);
+    } catch (const std::exception& e) {
+      result.reason = e.what();
+    }
+    summary.append(c, result, suite.placement);
+    if (result.status == "ok") {
+      ++info.cases_ok;
+    } else {
+      ++info.cases_failed;
+      std::cerr << "    " << result.status << ": " << result.reason << "\n";
+    }
+  }
+  info.interrupted = g_interrupted;
+  info.finished_utc = utc_now();
+  write_run_json(run_dir / "run.json", suite, info);
+  auto outcome = make_report(run_dir.string(), charts_dir);
+  for (const auto& p : outcome.problems) std::cerr << "netlab-run: chart failed: " << p << "\n";
+  point_latest(results_dir, run_dir);
+
+  std::cout << "\n" << std::ifstream(run_dir / "summary.md").rdbuf();
+  std::cout << "\n" << info.cases_ok << " of " << info.cases_total << " cases ok"
+            << (info.interrupted ? " (interrupted)" : "") << "; report: " << (run_dir / "report.html").string() << "\n";
+  if (info.interrupted) return 130;
+  return info.cases_failed == 0 && outcome.problems.empty() ? 0 : 1;
+}

@@ -1,0 +1,176 @@
+#include "tools/run/results.hpp"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "core/util/duration.hpp"
+#include "tools/run/csv.hpp"
+
+#ifndef NETLAB_GIT_SHA
+#define NETLAB_GIT_SHA ""
+#endif
+
+namespace netlab::run {
+namespace {
+
+std::string read_trimmed(const std::string& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (auto& ch : text) {
+    if (ch == '\t') ch = ' ';
+  }
+  return text;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+const std::vector<std::string>& loadgen_columns() {
+  static const std::vector<std::string> columns = {
+      "label", "target", "proto", "transport", "mode", "threads", "connections_requested",
+      "connections_established", "connections_peak_active", "duration_s", "rate_target", "requests_sent",
+      "responses_ok", "qps", "tps", "bytes_sent", "bytes_received", "errors_total", "errors_connect",
+      "errors_read", "errors_write", "errors_reset", "errors_timeout", "errors_bad_response",
+      "latency_min_us", "latency_mean_us", "latency_p50_us", "latency_p90_us", "latency_p99_us",
+      "latency_p999_us", "latency_p9999_us", "latency_max_us", "service_p50_us", "service_p99_us",
+      "connect_p50_us", "connect_p99_us", "late_sends", "udp_lost", "udp_duplicate", "udp_late",
+      "loadgen_cpu_pct", "loop_lag_max_us", "generator_bottleneck", "exit_reason"};
+  return columns;
+}
+
+const std::vector<std::string>& summary_columns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> c = {"case", "group", "model", "protocol", "transport_used", "connections", "rate",
+                                  "payload", "cpu_work_us", "io_delay_us", "workers", "repetition", "placement",
+                                  "status", "reason", "server_cpu_s", "server_cpu_pct", "server_pss_peak_kb",
+                                  "server_rss_peak_kb", "server_threads_peak", "server_processes_peak",
+                                  "tcp_mem_peak_kb", "tcp_time_wait_peak", "server_exit"};
+    for (const auto& l : loadgen_columns()) c.push_back(l);
+    return c;
+  }();
+  return columns;
+}
+
+SummaryWriter::SummaryWriter(std::string path) : path_(std::move(path)) {
+  std::ofstream out(path_);
+  const auto& cols = summary_columns();
+  for (size_t i = 0; i < cols.size(); ++i) out << (i ? "," : "") << cols[i];
+  out << "\n";
+}
+
+void SummaryWriter::append(const Case& c, const CaseResult& r, const std::string& placement) {
+  std::vector<std::string> v = {
+      c.id, c.group, c.model, c.protocol, r.transport, std::to_string(c.connections), fixed(c.rate, 0),
+      std::to_string(c.payload), std::to_string(c.cpu_work.count()), std::to_string(c.io_delay.count()),
+      std::to_string(c.server.workers), std::to_string(c.repetition), placement, r.status, csv_field(r.reason),
+      fixed(r.server_cpu_s, 3), fixed(r.server_cpu_pct, 1), std::to_string(r.server_peak.pss_kb),
+      std::to_string(r.server_peak.rss_kb), std::to_string(r.server_peak.threads),
+      std::to_string(r.server_peak.processes), std::to_string(r.sock_peak.tcp_mem_kb),
+      std::to_string(r.sock_peak.tcp_time_wait), csv_field(r.server_exit)};
+  for (const auto& col : loadgen_columns()) {
+    auto it = r.loadgen.find(col);
+    v.push_back(it == r.loadgen.end() ? "" : csv_field(it->second));
+  }
+  std::ofstream out(path_, std::ios::app);
+  for (size_t i = 0; i < v.size(); ++i) out << (i ? "," : "") << v[i];
+  out << "\n";
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char ch : text) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (ch < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+          out += buf;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+void write_run_json(const std::string& path, const Suite& suite, const RunInfo& info) {
+  utsname u{};
+  uname(&u);
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  std::ostringstream j;
+  j << "{\n";
+  j << "  \"tool\": \"netlab-run\",\n";
+  j << "  \"git_sha\": " << json_string(NETLAB_GIT_SHA) << ",\n";
+  j << "  \"suite\": " << json_string(suite.name) << ",\n";
+  j << "  \"suite_path\": " << json_string(info.suite_path) << ",\n";
+  j << "  \"description\": " << json_string(suite.description) << ",\n";
+  j << "  \"arguments\": [";
+  for (size_t i = 0; i < info.arguments.size(); ++i) j << (i ? ", " : "") << json_string(info.arguments[i]);
+  j << "],\n";
+  j << "  \"started\": " << json_string(info.started_utc) << ",\n";
+  j << "  \"finished\": " << json_string(info.finished_utc) << ",\n";
+  j << "  \"interrupted\": " << (info.interrupted ? "true" : "false") << ",\n";
+  j << "  \"cases\": {\"total\": " << info.cases_total << ", \"ok\": " << info.cases_ok
+    << ", \"failed\": " << info.cases_failed << "},\n";
+  j << "  \"duration\": " << json_string(core::format_duration(suite.duration)) << ",\n";
+  j << "  \"warmup\": " << json_string(core::format_duration(suite.warmup)) << ",\n";
+  j << "  \"placement\": " << json_string(suite.placement) << ",\n";
+  j << "  \"host\": {\n";
+  j << "    \"kernel\": " << json_string(std::string(u.sysname) + " " + u.release + " " + u.version) << ",\n";
+  j << "    \"machine\": " << json_string(u.machine) << ",\n";
+  j << "    \"cpus\": " << sysconf(_SC_NPROCESSORS_ONLN) << ",\n";
+  j << "    \"cpu_model\": " << json_string(cpu_model()) << ",\n";
+  j << "    \"fd_limit\": " << nofile.rlim_cur << ",\n";
+  j << "    \"sysctls\": {\n";
+  const char* sysctls[] = {"net/core/somaxconn", "net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
+                           "net/ipv4/tcp_max_syn_backlog", "fs/file-max", "kernel/pid_max"};
+  for (size_t i = 0; i < std::size(sysctls); ++i) {
+    std::string key = sysctls[i];
+    std::string dotted = key;
+    for (auto& ch : dotted) {
+      if (ch == '/') ch = '.';
+    }
+    j << "      " << json_string(dotted) << ": " << json_string(read_trimmed("/proc/sys/" + key))
+      << (i + 1 < std::size(sysctls) ? ",\n" : "\n");
+  }
+  j << "    }\n  },\n";
+  j << "  \"suite_file\": " << json_string(suite.source_text) << "\n";
+  j << "}\n";
+  std::ofstream(path) << j.str();
+}
+
+}  // namespace netlab::run

@@ -1,0 +1,45 @@
+// The files a run leaves in results/<suite>/<stamp>/: summary.csv (one row per case, columns in
+// results/README.md) and run.json (what was run, where, on what). The load generator itself
+// appends timeseries.csv and writes <case>.hgrm.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/run/case_runner.hpp"
+#include "tools/run/suite.hpp"
+
+namespace netlab::run {
+
+// The runner's own columns, then the load generator's, in a fixed order.
+const std::vector<std::string>& summary_columns();
+const std::vector<std::string>& loadgen_columns();
+
+class SummaryWriter {
+ public:
+  explicit SummaryWriter(std::string path);  // writes the header
+  void append(const Case& c, const CaseResult& r, const std::string& placement);
+
+ private:
+  std::string path_;
+};
+
+struct RunInfo {
+  std::string suite_path;
+  std::vector<std::string> arguments;
+  std::string started_utc;
+  std::string finished_utc;
+  int cases_total = 0;
+  int cases_ok = 0;
+  int cases_failed = 0;
+  bool interrupted = false;
+};
+
+void write_run_json(const std::string& path, const Suite& suite, const RunInfo& info);
+
+// Escapes a string for a JSON document.
+std::string json_string(const std::string& text);
+// "2026-11-23T22:52:48Z"
+std::string utc_now();
+
+}  // namespace netlab::run

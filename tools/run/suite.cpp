@@ -1,0 +1,294 @@
+#include "tools/run/suite.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/util/duration.hpp"
+
+namespace netlab::run {
+namespace {
+
+[[noreturn]] void fail(const std::string& source, const toml::node& node, const std::string& message) {
+  throw SuiteError(source, node.source().begin.line, node.source().begin.column, message);
+}
+
+// Reads one table's keys, remembering which were known so the rest can be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string source, std::string where)
+      : table_(table), source_(std::move(source)), where_(std::move(where)) {}
+
+  const toml::node* get(const std::string& key) {
+    known_.insert(key);
+    return table_.get(key);
+  }
+
+  std::string string(const std::string& key, std::string fallback) {
+    if (auto* n = get(key)) {
+      if (!n->is_string()) fail(source_, *n, "'" + key + "' must be a string");
+      return n->as_string()->get();
+    }
+    return fallback;
+  }
+
+  int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+    if (auto* n = get(key)) return integer_value(*n, key, min, max);
+    return fallback;
+  }
+
+  double number(const std::string& key, double fallback) {
+    if (auto* n = get(key)) return number_value(*n, key);
+    return fallback;
+  }
+
+  bool boolean(const std::string& key, bool fallback) {
+    if (auto* n = get(key)) {
+      if (!n->is_boolean()) fail(source_, *n, "'" + key + "' must be true or false");
+      return n->as_boolean()->get();
+    }
+    return fallback;
+  }
+
+  std::chrono::nanoseconds duration(const std::string& key, std::chrono::nanoseconds fallback) {
+    if (auto* n = get(key)) return duration_value(*n, key);
+    return fallback;
+  }
+
+  // A value or an array of values, each converted by `one`; `fallback` when absent.
+  template <typename T>
+  std::vector<T> list(const std::string& key, std::vector<T> fallback,
+                      const std::function<T(const toml::node&)>& one) {
+    auto* n = get(key);
+    if (!n) return fallback;
+    std::vector<T> out;
+    if (auto* arr = n->as_array()) {
+      if (arr->empty()) fail(source_, *n, "'" + key + "' must not be empty");
+      for (const auto& item : *arr) out.push_back(one(item));
+    } else {
+      out.push_back(one(*n));
+    }
+    return out;
+  }
+
+  std::vector<std::string> strings(const std::string& key, std::vector<std::string> fallback) {
+    return list<std::string>(key, std::move(fallback), [&](const toml::node& item) {
+      if (!item.is_string()) fail(source_, item, "'" + key + "' must hold strings");
+      return item.as_string()->get();
+    });
+  }
+
+  int64_t integer_value(const toml::node& n, const std::string& key, int64_t min, int64_t max) {
+    if (!n.is_integer()) fail(source_, n, "'" + key + "' must be an integer");
+    int64_t v = n.as_integer()->get();
+    if (v < min || v > max) {
+      fail(source_, n, "'" + key + "' must be from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return v;
+  }
+
+  double number_value(const toml::node& n, const std::string& key) {
+    if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
+    if (n.is_floating_point()) return n.as_floating_point()->get();
+    fail(source_, n, "'" + key + "' must be a number");
+  }
+
+  std::chrono::nanoseconds duration_value(const toml::node& n, const std::string& key) {
+    if (!n.is_string()) fail(source_, n, "'" + key + "' must be a duration string like \"500ms\"");
+    try {
+      return core::parse_duration(n.as_string()->get());
+    } catch (const std::invalid_argument& e) {
+      fail(source_, n, "'" + key + "': " + e.what());
+    }
+  }
+
+  // Every key not asked for is a mistake: a typo must not silently fall back to a default.
+  void reject_unknown() const {
+    for (const auto& [key, value] : table_) {
+      if (!known_.count(std::string(key.str()))) {
+        fail(source_, value, "unknown key '" + std::string(key.str()) + "' in " + where_);
+      }
+    }
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  const toml::table& table_;
+  std::string source_;
+  std::string where_;
+  std::set<std::string> known_;
+};
+
+const toml::table& table_at(TableReader& parent, const std::string& key, const toml::table& empty) {
+  auto* n = parent.get(key);
+  if (!n) return empty;
+  if (!n->is_table()) fail(parent.source(), *n, "'" + key + "' must be a table ([" + key + "])");
+  return *n->as_table();
+}
+
+ServerSettings read_server(TableReader& r, ServerSettings s) {
+  if (auto* n = r.get("workers")) {
+    if (n->is_string() && n->as_string()->get() == "connections") {
+      s.workers_per_connection = true;
+    } else {
+      s.workers = static_cast<int>(r.integer_value(*n, "workers", 1, 4096));
+      s.workers_per_connection = false;
+    }
+  }
+  s.max_conns = static_cast<int>(r.integer("max_conns", s.max_conns, 1, 1000000));
+  s.extra_args = r.strings("extra_args", s.extra_args);
+  return s;
+}
+
+LoadSettings read_load(TableReader& r, LoadSettings l) {
+  l.threads = static_cast<int>(r.integer("threads", l.threads, 1, 256));
+  l.pipeline = static_cast<int>(r.integer("pipeline", l.pipeline, 1, 1024));
+  l.timeout = r.duration("timeout", l.timeout);
+  l.path = r.string("path", l.path);
+  l.new_conn = r.boolean("new_conn", l.new_conn);
+  l.extra_args = r.strings("extra_args", l.extra_args);
+  return l;
+}
+
+std::string micros_tag(std::chrono::microseconds us) {
+  return us.count() % 1000 == 0 ? std::to_string(us.count() / 1000) + "ms" : std::to_string(us.count()) + "us";
+}
+
+std::string case_id(const Case& c, int repetitions) {
+  std::string id = c.model + "-" + c.protocol + "-c" + std::to_string(c.connections);
+  if (c.rate > 0) id += "-r" + std::to_string(static_cast<long long>(c.rate));
+  if (c.payload != 16) id += "-p" + std::to_string(c.payload);
+  if (c.cpu_work.count() > 0) id += "-cpu" + micros_tag(c.cpu_work);
+  if (c.io_delay.count() > 0) id += "-io" + micros_tag(c.io_delay);
+  if (repetitions > 1) id += "-rep" + std::to_string(c.repetition);
+  return id;
+}
+
+}  // namespace
+
+SuiteError::SuiteError(const std::string& source, int64_t line, int64_t column, const std::string& message)
+    : std::runtime_error(source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message) {}
+
+Suite parse_suite(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw SuiteError(source, e.source().begin.line, e.source().begin.column, std::string(e.description()));
+  }
+  Suite suite;
+  suite.source_text = text;
+  TableReader top(root, source, "the suite");
+  suite.name = top.string("name", "");
+  suite.description = top.string("description", "");
+  suite.duration = top.duration("duration", suite.duration);
+  suite.warmup = top.duration("warmup", suite.warmup);
+  suite.settle = top.duration("settle", suite.settle);
+  suite.repetitions = static_cast<int>(top.integer("repetitions", 1, 1, 100));
+  suite.max_error_rate = top.number("max_error_rate", suite.max_error_rate);
+  suite.placement = top.string("placement", suite.placement);
+  if (suite.placement != "shared" && suite.placement != "split") {
+    fail(source, *top.get("placement"), "'placement' must be \"shared\" or \"split\"");
+  }
+  const toml::table empty;
+  TableReader server_reader(table_at(top, "server", empty), source, "[server]");
+  ServerSettings server = read_server(server_reader, {});
+  server_reader.reject_unknown();
+  TableReader load_reader(table_at(top, "load", empty), source, "[load]");
+  LoadSettings load = read_load(load_reader, {});
+  load_reader.reject_unknown();
+
+  auto* cases_node = top.get("cases");
+  top.reject_unknown();
+  if (!cases_node || !cases_node->is_array_of_tables()) {
+    throw SuiteError(source, 1, 1, "the suite needs at least one [[cases]] table");
+  }
+  std::map<std::string, int> seen_ids;
+  int index = 0;
+  for (const auto& item : *cases_node->as_array()) {
+    ++index;
+    TableReader r(*item.as_table(), source, "[[cases]] #" + std::to_string(index));
+    std::string group = r.string("name", "cases" + std::to_string(index));
+    auto models = r.strings("models", {});
+    if (models.empty()) fail(source, item, "[[cases]] #" + std::to_string(index) + " needs 'models'");
+    auto protocols = r.strings("protocols", {"echo"});
+    auto connections = r.list<int64_t>("connections", {1}, [&](const toml::node& n) {
+      return r.integer_value(n, "connections", 1, 1000000);
+    });
+    auto rates = r.list<double>("rates", {0.0}, [&](const toml::node& n) { return r.number_value(n, "rates"); });
+    auto payloads = r.list<int64_t>("payloads", {16}, [&](const toml::node& n) {
+      return r.integer_value(n, "payloads", 2, 64 * 1024 * 1024);
+    });
+    auto to_micros = [&](const char* key) {
+      return [&r, key](const toml::node& n) {
+        return std::chrono::duration_cast<std::chrono::microseconds>(r.duration_value(n, key));
+      };
+    };
+    auto cpu = r.list<std::chrono::microseconds>("cpu_work", {std::chrono::microseconds(0)}, to_micros("cpu_work"));
+    auto io = r.list<std::chrono::microseconds>("io_delay", {std::chrono::microseconds(0)}, to_micros("io_delay"));
+    TableReader sr(table_at(r, "server", empty), source, "[cases.server]");
+    ServerSettings case_server = read_server(sr, server);
+    sr.reject_unknown();
+    TableReader lr(table_at(r, "load", empty), source, "[cases.load]");
+    LoadSettings case_load = read_load(lr, load);
+    lr.reject_unknown();
+    r.reject_unknown();
+
+    for (const auto& model : models)
+      for (const auto& protocol : protocols)
+        for (auto conns : connections)
+          for (auto rate : rates)
+            for (auto payload : payloads)
+              for (auto cpu_work : cpu)
+                for (auto io_delay : io)
+                  for (int rep = 1; rep <= suite.repetitions; ++rep) {
+                    Case c;
+                    c.group = group;
+                    c.model = model;
+                    c.protocol = protocol;
+                    c.connections = static_cast<int>(conns);
+                    c.rate = rate;
+                    c.payload = static_cast<int>(payload);
+                    c.cpu_work = cpu_work;
+                    c.io_delay = io_delay;
+                    c.repetition = rep;
+                    c.server = case_server;
+                    if (c.server.workers_per_connection) c.server.workers = std::min(c.connections, 4096);
+                    c.load = case_load;
+                    c.load.threads = std::min(c.load.threads, c.connections);
+                    c.id = case_id(c, suite.repetitions);
+                    if (seen_ids[c.id]++ > 0) {
+                      fail(source, item, "case '" + c.id + "' appears twice (tables overlap)");
+                    }
+                    suite.cases.push_back(std::move(c));
+                  }
+  }
+  return suite;
+}
+
+Suite load_suite(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw SuiteError(path, 0, 0, "cannot read the suite file");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  Suite suite = parse_suite(text.str(), path);
+  if (suite.name.empty()) {
+    auto slash = path.find_last_of('/');
+    std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    suite.name = stem.substr(0, stem.find('.'));
+  }
+  return suite;
+}
+
+void filter_cases(Suite& suite, const std::string& filter) {
+  if (filter.empty()) return;
+  std::erase_if(suite.cases, [&](const Case& c) { return c.id.find(filter) == std::string::npos; });
+}
+
+}  // namespace netlab::run

@@ -1,0 +1,75 @@
+// Suite: a scenario file (TOML) and the cases it expands to.
+//
+// A suite sets defaults at the top level and in [server] and [load]; each [[cases]] table lists
+// values for the case dimensions (models, protocols, connections, rates, payloads, cpu_work,
+// io_delay) and the cases are the cross product of those lists, one table at a time, so a suite
+// narrows a dimension by splitting it across tables. Unknown keys are errors, reported with line
+// and column, like every other mistake in the file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace netlab::run {
+
+struct ServerSettings {
+  int workers = 2;
+  bool workers_per_connection = false;  // workers = "connections": one worker per client
+  int max_conns = 20000;
+  std::vector<std::string> extra_args;
+};
+
+struct LoadSettings {
+  int threads = 1;
+  int pipeline = 1;
+  std::chrono::nanoseconds timeout = std::chrono::seconds(2);
+  std::string path = "/";
+  bool new_conn = false;
+  std::vector<std::string> extra_args;
+};
+
+struct Case {
+  std::string id;     // unique within the suite, safe as a file name
+  std::string group;  // the [[cases]] table's name
+  std::string model;
+  std::string protocol;
+  int connections = 1;
+  double rate = 0;  // requests per second in all; 0 = closed loop
+  int payload = 16;
+  std::chrono::microseconds cpu_work{0};
+  std::chrono::microseconds io_delay{0};
+  int repetition = 1;
+  ServerSettings server;
+  LoadSettings load;
+};
+
+struct Suite {
+  std::string name;
+  std::string description;
+  std::string source_text;  // the file as read, kept in run.json
+  std::chrono::nanoseconds duration = std::chrono::seconds(5);
+  std::chrono::nanoseconds warmup = std::chrono::seconds(1);
+  std::chrono::nanoseconds settle = std::chrono::seconds(1);
+  int repetitions = 1;
+  double max_error_rate = 0.01;
+  std::string placement = "shared";  // shared: no pinning; split: server on CPU 0, loadgen on CPU 1
+  std::vector<Case> cases;
+};
+
+// A mistake in a suite file, with its position.
+class SuiteError : public std::runtime_error {
+ public:
+  SuiteError(const std::string& source, int64_t line, int64_t column, const std::string& message);
+};
+
+// Parses TOML text; `source` names it in errors ("scenarios/quick.toml").
+Suite parse_suite(const std::string& text, const std::string& source);
+Suite load_suite(const std::string& path);
+
+// Keeps only the cases whose id contains `filter` (empty keeps all).
+void filter_cases(Suite& suite, const std::string& filter);
+
+}  // namespace netlab::run

@@ -1,0 +1,116 @@
+#include "tools/run/suite.hpp"
+
+#include <gtest/gtest.h>
+
+namespace netlab::run {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_suite(text, "s.toml");
+  } catch (const SuiteError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(SuiteTest, ExpandsTheCrossProductOfEachTable) {
+  auto s = parse_suite(R"(
+name = "t"
+duration = "2s"
+warmup = "500ms"
+repetitions = 2
+[server]
+workers = 3
+[[cases]]
+models = ["epoll", "thread_pool"]
+connections = [1, 10, 100]
+[[cases]]
+name = "udp"
+models = ["iterative_udp"]
+connections = 5
+payloads = [64]
+)", "s.toml");
+  EXPECT_EQ(s.name, "t");
+  EXPECT_EQ(s.duration, 2s);
+  EXPECT_EQ(s.warmup, 500ms);
+  ASSERT_EQ(s.cases.size(), 2u * 3u * 2u + 2u);
+  EXPECT_EQ(s.cases[0].id, "epoll-echo-c1-rep1");
+  EXPECT_EQ(s.cases[1].id, "epoll-echo-c1-rep2");
+  EXPECT_EQ(s.cases[0].server.workers, 3);
+  EXPECT_EQ(s.cases.back().id, "iterative_udp-echo-c5-p64-rep2");
+  EXPECT_EQ(s.cases.back().group, "udp");
+}
+
+TEST(SuiteTest, CaseTablesOverrideServerAndLoadSettings) {
+  auto s = parse_suite(R"(
+[load]
+threads = 2
+[[cases]]
+models = ["prefork"]
+connections = [1, 8]
+cpu_work = ["1ms"]
+io_delay = ["0us", "250us"]
+rates = [1000]
+[cases.server]
+workers = "connections"
+[cases.load]
+pipeline = 4
+)", "s.toml");
+  ASSERT_EQ(s.cases.size(), 4u);
+  EXPECT_EQ(s.cases[0].id, "prefork-echo-c1-r1000-cpu1ms");
+  EXPECT_EQ(s.cases[1].id, "prefork-echo-c1-r1000-cpu1ms-io250us");
+  EXPECT_EQ(s.cases[0].server.workers, 1);
+  EXPECT_EQ(s.cases[2].server.workers, 8);
+  EXPECT_EQ(s.cases[0].load.threads, 1);  // never more threads than connections
+  EXPECT_EQ(s.cases[2].load.threads, 2);
+  EXPECT_EQ(s.cases[2].load.pipeline, 4);
+  EXPECT_EQ(s.cases[1].io_delay, 250us);
+}
+
+TEST(SuiteTest, SyntaxErrorsCarryLineAndColumn) {
+  EXPECT_EQ(error_of("name = \"x\"\nduration = \n").rfind("s.toml:2:", 0), 0u) << error_of("name = \"x\"\nduration = \n");
+}
+
+TEST(SuiteTest, UnknownKeysAreErrorsWithTheirPosition) {
+  auto e = error_of("[[cases]]\nmodels = [\"epoll\"]\nconnectoins = [1]\n");
+  EXPECT_NE(e.find("s.toml:3:1"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'connectoins'"), std::string::npos) << e;
+  e = error_of("[server]\nwokers = 2\n[[cases]]\nmodels = [\"epoll\"]\n");
+  EXPECT_NE(e.find("s.toml:2:1"), std::string::npos) << e;
+  EXPECT_NE(e.find("in [server]"), std::string::npos) << e;
+  EXPECT_NE(error_of("colour = 1\n[[cases]]\nmodels=[\"a\"]\n").find("unknown key 'colour'"), std::string::npos);
+}
+
+TEST(SuiteTest, BadValuesAreErrorsWithTheirPosition) {
+  auto e = error_of("duration = \"10 parsecs\"\n[[cases]]\nmodels = [\"epoll\"]\n");
+  EXPECT_NE(e.find("s.toml:1:12"), std::string::npos) << e;
+  EXPECT_NE(e.find("bad duration"), std::string::npos) << e;
+  e = error_of("[[cases]]\nmodels = [\"epoll\"]\nconnections = [0]\n");
+  EXPECT_NE(e.find("s.toml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("from 1 to"), std::string::npos) << e;
+  EXPECT_NE(error_of("[[cases]]\nmodels = []\n").find("must not be empty"), std::string::npos);
+  EXPECT_NE(error_of("placement = \"moon\"\n[[cases]]\nmodels=[\"a\"]\n").find("shared"), std::string::npos);
+  EXPECT_NE(error_of("[[cases]]\nmodels = 3\n").find("must hold strings"), std::string::npos);
+}
+
+TEST(SuiteTest, NeedsCasesAndModels) {
+  EXPECT_NE(error_of("name = \"x\"\n").find("at least one [[cases]]"), std::string::npos);
+  EXPECT_NE(error_of("[[cases]]\nconnections = [1]\n").find("needs 'models'"), std::string::npos);
+}
+
+TEST(SuiteTest, OverlappingTablesAreRefused) {
+  auto e = error_of("[[cases]]\nmodels=[\"a\"]\n[[cases]]\nmodels=[\"a\"]\n");
+  EXPECT_NE(e.find("appears twice"), std::string::npos) << e;
+}
+
+TEST(SuiteTest, FilterKeepsMatchingCases) {
+  auto s = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
+  filter_cases(s, "poll-echo-c10");
+  ASSERT_EQ(s.cases.size(), 2u);  // epoll-echo-c10 and poll-echo-c10
+}
+
+}  // namespace
+}  // namespace netlab::run
