@@ -1,0 +1,151 @@
+// netlab-run end to end: a tiny real suite (two models, one level, a second each) produces every
+// file and chart, and the report opens in headless Chromium with every chart loaded; a case whose
+// server cannot start is recorded as failed while the suite goes on; an interrupted run keeps and
+// reports what it measured.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/support/server_process.hpp"
+
+namespace netlab::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("netlab-runner-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+  std::string write_suite(const std::string& text) {
+    std::ofstream(dir_ / "suite.toml") << text;
+    return (dir_ / "suite.toml").string();
+  }
+  fs::path run_dir() { return fs::canonical(dir_ / "results" / "latest"); }
+  std::vector<std::string> lines(const fs::path& p) {
+    std::ifstream in(p);
+    std::vector<std::string> out;
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunnerTest, TinySuiteProducesEveryFileAndChart) {
+  auto suite = write_suite(R"(
+name = "tiny"
+duration = "1s"
+warmup = "200ms"
+settle = "100ms"
+[[cases]]
+models = ["thread_per_conn", "prefork"]
+connections = [4]
+)");
+  auto r = run_command({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string()}, "",
+                       std::chrono::seconds(60));
+  ASSERT_EQ(r.status, 0) << r.output;
+  fs::path run = run_dir();
+  auto summary = lines(run / "summary.csv");
+  ASSERT_EQ(summary.size(), 3u) << r.output;
+  EXPECT_EQ(summary[0].rfind("case,group,model,", 0), 0u);
+  EXPECT_NE(summary[1].find("thread_per_conn-echo-c4"), std::string::npos);
+  EXPECT_NE(summary[1].find(",ok,"), std::string::npos) << summary[1];
+  EXPECT_NE(summary[2].find(",ok,"), std::string::npos) << summary[2];
+  EXPECT_GE(lines(run / "timeseries.csv").size(), 3u);
+  for (const char* f : {"run.json", "report.html", "summary.md", "thread_per_conn-echo-c4.hgrm", "prefork-echo-c4.hgrm"}) {
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+  }
+  for (const char* chart : {"tps-echo", "latency-echo", "server-echo", "spectrum-echo-c4", "timeline-echo-c4"}) {
+    EXPECT_GT(fs::file_size(run / "charts" / (std::string(chart) + ".png")), 1000u) << chart;
+    EXPECT_GT(fs::file_size(run / "charts" / (std::string(chart) + ".svg")), 1000u) << chart;
+  }
+  std::ifstream json(run / "run.json");
+  std::string meta((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(meta.find("\"git_sha\""), std::string::npos);
+  EXPECT_NE(meta.find("net.core.somaxconn"), std::string::npos);
+  EXPECT_NE(meta.find("\"ok\": 2"), std::string::npos) << meta;
+
+  if (access("/usr/bin/chromium", X_OK) != 0) GTEST_SKIP() << "chromium not installed (scripts/setup installs it)";
+  auto dom = run_command({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                          "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                          "--disable-sync", "--user-data-dir=" + (dir_ / "chromium").string(), "--dump-dom",
+                          "file://" + (run / "report.html").string()},
+                         "", std::chrono::seconds(60));
+  EXPECT_NE(dom.output.find("data-charts-loaded=\"5/5\""), std::string::npos) << dom.output.substr(0, 2000);
+}
+
+TEST_F(RunnerTest, ACaseThatCannotStartIsRecordedAndTheSuiteGoesOn) {
+  auto suite = write_suite(R"(
+duration = "500ms"
+warmup = "100ms"
+settle = "100ms"
+[[cases]]
+name = "broken"
+models = ["thread_pool"]
+connections = [2]
+[cases.server]
+extra_args = ["--queue", "0"]
+[[cases]]
+name = "fine"
+models = ["thread_per_conn"]
+connections = [2]
+)");
+  auto r = run_command({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string()}, "",
+                       std::chrono::seconds(60));
+  EXPECT_EQ(r.status, 1) << r.output;
+  auto summary = lines(run_dir() / "summary.csv");
+  ASSERT_EQ(summary.size(), 3u) << r.output;
+  EXPECT_NE(summary[1].find(",failed,server did not start"), std::string::npos) << summary[1];
+  EXPECT_NE(summary[1].find("--queue"), std::string::npos) << summary[1];  // the server's own words
+  EXPECT_NE(summary[2].find(",ok,"), std::string::npos) << summary[2];
+  EXPECT_TRUE(fs::exists(run_dir() / "report.html"));
+}
+
+TEST_F(RunnerTest, AnInterruptedRunKeepsWhatItMeasured) {
+  auto suite = write_suite(R"(
+duration = "20s"
+warmup = "0s"
+settle = "100ms"
+[[cases]]
+models = ["thread_per_conn", "prefork"]
+connections = [2]
+)");
+  std::string out = (dir_ / "run.out").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::string bin = bin_path("netlab-run"), results = (dir_ / "results").string();
+    execl(bin.c_str(), bin.c_str(), suite.c_str(), "--results", results.c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // inside the first case's 20 s
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  auto summary = lines(run_dir() / "summary.csv");
+  ASSERT_EQ(summary.size(), 2u);  // the interrupted case, and nothing after it
+  EXPECT_NE(summary[1].find(",interrupted,"), std::string::npos) << summary[1];
+  EXPECT_GE(lines(run_dir() / "timeseries.csv").size(), 2u);  // its measured seconds survive
+  EXPECT_TRUE(fs::exists(run_dir() / "report.html"));
+}
+
+}  // namespace
+}  // namespace netlab::test
