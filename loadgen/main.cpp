@@ -150,6 +150,8 @@ int main(int argc, char** argv) {
     Metrics interval;
     collector.take(interval);
     if (expected == 1) {
+      // Warm-up answers are discarded; its connects are kept (often every connect happens then).
+      result.total.connect.add(interval.connect);
       cpu_start = process_cpu_ns();
       for (auto& w : workers) collector.cpu_at_start.push_back(w->cpu_ns());
     } else if (interval.counters.requests_sent > 0 || interval.counters.errors_total() > 0 || !finished) {

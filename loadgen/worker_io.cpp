@@ -114,11 +114,9 @@ bool Worker::consume_http(Conn& c, uint32_t id, const char* data, size_t len, in
     }
   }
   if (close_after) {
-    if (c.in_flight > 0) {
-      fail(c, id, ErrorKind::kBadResponse, 0, "http: Connection: close with requests outstanding");
-    } else {
-      close_conn(c, id, false);
-    }
+    // The server ends keep-alive (nginx after keepalive_requests): requests pipelined behind that
+    // answer were never served, which is the server's right, not an error. Reconnect at once.
+    close_conn(c, id, false);
     return false;
   }
   after_answer(c, id, now);
