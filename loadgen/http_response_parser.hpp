@@ -1,0 +1,51 @@
+// HttpResponseParser: the client side of HTTP/1.1 for the load generator. A byte-at-a-time state
+// machine over a stream of responses (keep-alive, pipelined), so it never buffers: it checks the
+// status line, finds Content-Length and "Connection: close" in the headers, and counts the body.
+// Responses without Content-Length (chunked, or closed-delimited) are reported as bad: the server
+// side of netlab and nginx's static files always send it. The server side lives in core/proto/http.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace netlab::loadgen {
+
+class HttpResponseParser {
+ public:
+  enum class Result { kNeedMore, kComplete, kBad };
+  static constexpr size_t kMaxHeaderBytes = 16 * 1024;
+
+  // Consumes bytes from `data`; stops after one complete response. `consumed` says how many bytes
+  // were used. After kComplete, status() and close_after() describe it and the parser is ready for
+  // the next response; after kBad, error() says why and the connection should be dropped.
+  Result feed(const char* data, size_t len, size_t& consumed);
+  int status() const { return done_status_; }
+  bool close_after() const { return done_close_; }
+  const char* error() const { return error_; }
+  void reset();
+
+ private:
+  enum class State : uint8_t { kStatus, kLineStart, kName, kValue, kHeadersLf, kBody };
+  Result bad(const char* why);
+  Result finish();
+  void finish_header();
+
+  State state_ = State::kStatus;
+  uint32_t pos_ = 0;  // position in the status line or header name
+  uint32_t header_bytes_ = 0;
+  int status_ = 0;
+  int64_t content_length_ = -1;
+  uint64_t body_left_ = 0;
+  bool close_after_ = false;
+  bool in_content_length_ = false, in_connection_ = false, in_transfer_encoding_ = false;
+  bool name_ok_ = false;   // the header name read so far still matches one we care about
+  uint8_t name_len_ = 0;
+  char name_[20] = {};
+  char value_[8] = {};     // first bytes of a Connection value, lower case
+  uint8_t value_len_ = 0;
+  const char* error_ = "";
+  int done_status_ = 0;  // of the last complete response
+  bool done_close_ = false;
+};
+
+}  // namespace netlab::loadgen

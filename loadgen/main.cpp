@@ -1,0 +1,202 @@
+// netlab-loadgen: opens many TCP or UDP clients against a server and measures response time, QPS
+// and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
+// request. One event loop per thread (Worker); this file parses the command line, runs the phases
+// (warm-up, measure, drain), merges the workers' metrics once per second and writes the reports.
+//
+// Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
+// Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 & netlab-loadgen --target 127.0.0.1:9000 -d 2s
+// Exit status: 0 clean, 1 runtime failure, 2 bad usage, 3 preflight refused, 4 error rate too high.
+#include <poll.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "core/net/error.hpp"
+#include "core/net/fd.hpp"
+#include "core/net/socket.hpp"
+#include "core/net/stop.hpp"
+#include "loadgen/cli.hpp"
+#include "loadgen/outcome.hpp"
+#include "loadgen/preflight.hpp"
+#include "loadgen/report.hpp"
+#include "loadgen/worker.hpp"
+
+using namespace netlab;
+using namespace netlab::loadgen;
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+
+int64_t process_cpu_ns() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto ns = [](const timeval& tv) { return int64_t{tv.tv_sec} * kSecond + int64_t{tv.tv_usec} * 1000; };
+  return ns(ru.ru_utime) + ns(ru.ru_stime);
+}
+
+// A blocking connect before the run: an unreachable target fails at once with the reason.
+std::string probe_target(const Options& o) {
+  if (o.transport != Transport::kTcp) return {};
+  try {
+    core::connect_tcp(o.target);
+    return {};
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+struct Collector {
+  std::vector<std::unique_ptr<Worker>>& workers;
+  std::vector<int64_t> cpu_at_start;
+
+  bool all_flushed(uint64_t count) const {
+    for (const auto& w : workers) {
+      if (w->flushes() < count && !w->finished()) return false;
+    }
+    return true;
+  }
+  bool all_finished() const {
+    for (const auto& w : workers) {
+      if (!w->finished()) return false;
+    }
+    return true;
+  }
+  void take(Metrics& into) {
+    for (auto& w : workers) w->take(into);
+  }
+};
+
+SecondRow make_row(int second, const Metrics& m, double seconds, int64_t active) {
+  SecondRow row;
+  row.second = second;
+  row.requests = m.counters.requests_sent;
+  row.tps = seconds > 0 ? static_cast<double>(m.counters.responses_ok) / seconds : 0;
+  row.errors = m.counters.errors_total();
+  row.p50_us = m.latency.value_at_percentile(50);
+  row.p99_us = m.latency.value_at_percentile(99);
+  row.connections_active = active;
+  return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1)", "netlab-loadgen"};
+  add_options(app, o);
+  try {
+    app.parse(argc, argv);
+    validate(o);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "netlab-loadgen: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  }
+  std::vector<std::string> args(argv, argv + argc);
+
+  PreflightResult plan = run_preflight(o);
+  if (!plan.refusal.empty()) {
+    std::cerr << "netlab-loadgen: preflight refused: " << plan.refusal << "\n";
+    return 3;
+  }
+  if (!plan.note.empty() && !o.quiet) std::cerr << "netlab-loadgen: " << plan.note << "\n";
+  core::install_stop_signals();
+  if (std::string why = probe_target(o); !why.empty()) {
+    std::cerr << "netlab-loadgen: target unreachable: " << why << "\n";
+    return 1;
+  }
+
+  Timeline tl;
+  tl.start_ns = now_ns();
+  tl.measure_start_ns = tl.start_ns + o.warmup_ns;
+  tl.measure_end_ns = tl.measure_start_ns + o.duration_ns;
+  tl.connect_cap = std::max<int64_t>(1, plan.connect_cap / o.threads);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < o.threads; ++t) {
+    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
+    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
+    workers.push_back(std::make_unique<Worker>(o, tl, t, first, last - first));
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  if (o.warmup_ns > 0 && !o.quiet) std::cerr << "netlab-loadgen: warming up for " << o.warmup_text << "\n";
+
+  Collector collector{workers, {}};
+  RunResult result;
+  std::vector<SecondRow> rows;
+  uint64_t expected = 1;  // flush 1 ends the warm-up; flush k + 1 ends second k
+  int64_t cpu_start = 0, measure_end = tl.measure_end_ns;
+  int failing_seconds = 0;
+  bool stopping = false;
+  auto stop_all = [&](const std::string& reason, int code) {
+    if (stopping) return;
+    stopping = true;
+    measure_end = std::min(measure_end, now_ns());
+    result.exit_reason = reason;
+    result.exit_code = code;
+    for (auto& w : workers) w->request_stop();
+  };
+  for (;;) {
+    pollfd pfd{core::stop_fd(), POLLIN, 0};
+    ::poll(&pfd, 1, 5);
+    if (core::stop_requested()) stop_all("interrupted", 0);
+    bool finished = collector.all_finished();
+    if (!collector.all_flushed(expected) && !finished) continue;
+    Metrics interval;
+    collector.take(interval);
+    if (expected == 1) {
+      // Warm-up answers are discarded; its connects are kept (often every connect happens then).
+      result.total.connect.add(interval.connect);
+      cpu_start = process_cpu_ns();
+      for (auto& w : workers) collector.cpu_at_start.push_back(w->cpu_ns());
+    } else if (interval.counters.requests_sent > 0 || interval.counters.errors_total() > 0 || !finished) {
+      int second = static_cast<int>(expected - 1);
+      int64_t from = tl.measure_start_ns + (second - 1) * kSecond;
+      double seconds = static_cast<double>(std::min(from + kSecond, measure_end) - from) / 1e9;
+      SecondRow row = make_row(second, interval, seconds, interval.counters.active_at_end);
+      result.connections_peak_active = std::max(result.connections_peak_active, interval.counters.active_peak);
+      rows.push_back(row);
+      result.total.add(interval);
+      if (!o.quiet) std::cerr << live_line(row, o.connections);
+      // Nothing connected and nothing answered for two seconds running: the target is gone.
+      bool failing = row.connections_active == 0 && interval.counters.responses_ok == 0 && row.errors > 0;
+      failing_seconds = failing ? failing_seconds + 1 : 0;
+      if (failing_seconds >= 2) stop_all("all connections failed", 1);
+    }
+    ++expected;
+    if (finished) break;
+  }
+  for (auto& t : threads) t.join();
+  for (auto& w : workers) {
+    if (!w->fatal().empty()) {
+      std::cerr << "netlab-loadgen: " << w->fatal() << "\n";
+      return 1;
+    }
+  }
+
+  result.duration_s = std::max<double>(0, static_cast<double>(measure_end - tl.measure_start_ns) / 1e9);
+  double wall_ns = std::max<double>(1, static_cast<double>(measure_end - tl.measure_start_ns));
+  result.cpu_pct = static_cast<double>(process_cpu_ns() - cpu_start) / wall_ns * 100;
+  for (size_t i = 0; i < workers.size() && i < collector.cpu_at_start.size(); ++i) {
+    double pct = static_cast<double>(workers[i]->cpu_ns() - collector.cpu_at_start[i]) / wall_ns * 100;
+    result.busiest_thread_pct = std::max(result.busiest_thread_pct, pct);
+  }
+  for (auto& w : workers) result.connections_established += static_cast<int64_t>(w->established_total());
+  finish_result(o, result);
+
+  print_summary(std::cout, o, result);
+  std::cout.flush();
+  try {
+    write_outputs(o, result, rows, args);
+  } catch (const std::exception& e) {
+    std::cerr << "netlab-loadgen: " << e.what() << "\n";
+    return 1;
+  }
+  if (result.exit_code != 0) std::cerr << "netlab-loadgen: " << result.exit_reason << "\n";
+  return result.exit_code;
+}

@@ -1,0 +1,52 @@
+// Metrics: what one event loop measured over an interval: counters, errors by kind with the last
+// errno of each kind, and the latency, service-time and connect-time histograms (microseconds).
+//
+// Thread contract: a worker records into its own Metrics without locks; once per second it adds
+// them into its published copy under a mutex (see Worker), where the main thread collects them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/stats/histogram.hpp"
+
+namespace netlab::loadgen {
+
+enum class ErrorKind { kConnect, kRead, kWrite, kReset, kTimeout, kBadResponse };
+constexpr size_t kErrorKinds = 6;
+std::string error_kind_name(ErrorKind kind);
+
+struct Counters {
+  uint64_t requests_sent = 0;
+  uint64_t responses_ok = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t connections_established = 0;  // successful connects (each one in connect mode)
+  uint64_t late_sends = 0;               // open loop: sent more than kLateThresholdNs after intended
+  uint64_t udp_lost = 0;                 // no answer within --timeout (also counted as timeouts)
+  uint64_t udp_duplicate = 0;
+  uint64_t udp_late = 0;                 // answered after being declared lost
+  uint64_t loop_lag_max_us = 0;
+  // Gauges at the interval's end and at its peak; add() sums them over workers (one interval).
+  int64_t active_at_end = 0;
+  int64_t active_peak = 0;
+  std::array<uint64_t, kErrorKinds> errors{};
+  std::array<int, kErrorKinds> last_errno{};  // 0: no errno (bad response, timeout)
+  std::array<const char*, kErrorKinds> last_detail{};  // a static description of the last one
+
+  uint64_t errors_total() const;
+  void add(const Counters& other);
+};
+
+struct Metrics {
+  Counters counters;
+  stats::Histogram latency;  // corrected in open loop (from the intended send time)
+  stats::Histogram service;  // from the actual send to the complete response
+  stats::Histogram connect;  // connect() to established
+
+  void add(const Metrics& other);
+  void reset();
+};
+
+}  // namespace netlab::loadgen

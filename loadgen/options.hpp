@@ -1,0 +1,56 @@
+// Options: what one load generator run is asked to do, after parsing and validation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/net/address.hpp"
+
+namespace netlab::loadgen {
+
+enum class ClientProto { kEcho, kHttp };
+enum class Transport { kTcp, kUdp };
+enum class Mode { kClosed, kOpen, kConnect };
+
+struct Options {
+  // As typed (flags), filled by main.
+  std::string target_text;
+  std::string proto_text = "echo";
+  std::string transport_text = "tcp";
+  std::string path;  // empty: from the URL, else "/"
+  int connections = 10;
+  int threads = 1;
+  std::string duration_text = "10s";
+  std::string warmup_text = "0s";
+  double rate = 0;  // requests per second over all connections; 0 = closed loop
+  int pipeline = 1;
+  bool new_conn = false;
+  double ramp = 0;  // new connections per second; 0 = all at once
+  std::string timeout_text = "5s";
+  std::string source_text;
+  int payload = 16;
+  std::string think_text = "0s";
+  std::string csv, timeseries, hgrm, json;
+  double max_error_rate = 0.01;
+  std::string label;
+  bool quiet = false;
+
+  // Derived by validate().
+  core::Address target;
+  std::string host_header;  // "host:port" for HTTP
+  ClientProto proto = ClientProto::kEcho;
+  Transport transport = Transport::kTcp;
+  Mode mode = Mode::kClosed;
+  int64_t duration_ns = 0, warmup_ns = 0, timeout_ns = 0, think_ns = 0;
+  std::vector<core::Address> sources;
+};
+
+// Fills the derived fields; throws std::invalid_argument with one line naming the bad flag.
+void validate(Options& options);
+
+std::string mode_name(Mode mode);
+std::string proto_name(ClientProto proto);
+std::string transport_name(Transport transport);
+
+}  // namespace netlab::loadgen

@@ -1,0 +1,200 @@
+// netlab-loadgen against the project's own servers on loopback (and nginx for HTTP): every mode
+// and transport completes requests, verifies them, and writes what the runner reads.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "core/net/socket.hpp"
+#include "tests/integration/loadgen_test_support.hpp"
+
+namespace netlab::test {
+namespace {
+
+std::vector<std::string> server_args() { return {"--listen", "127.0.0.1:0", "--workers", "16"}; }
+
+TEST(LoadgenModesTest, ClosedLoopEchoWritesEveryReport) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath csv(".csv"), series(".csv"), hgrm(".hgrm"), json(".json");
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "8", "-t", "2", "-d", "1s", "--warmup",
+                          "200ms", "--label", "closed", "--timeseries", series.path(), "--hgrm", hgrm.path(),
+                          "--json", json.path()},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("QPS"), std::string::npos);
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["label"], "closed");
+  EXPECT_EQ(row["mode"], "closed");
+  EXPECT_EQ(row["exit_reason"], "ok");
+  EXPECT_EQ(num(row, "connections_established"), 8);
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  // Every answer was one 16-byte echo: bytes match answers exactly (in flight ones excepted).
+  EXPECT_GE(num(row, "bytes_received"), 16 * num(row, "responses_ok"));
+  EXPECT_LE(num(row, "latency_p50_us"), num(row, "latency_p99_us"));
+  EXPECT_LE(num(row, "latency_min_us"), num(row, "latency_p50_us"));
+  EXPECT_GT(num(row, "connect_p50_us"), 0);
+  std::string series_text = read_text(series.path());
+  EXPECT_EQ(series_text.rfind("label,second,requests,tps,errors,latency_p50_us,latency_p99_us,connections_active\n", 0), 0u);
+  EXPECT_NE(series_text.find("\nclosed,1,"), std::string::npos) << series_text;
+  std::string spectrum = read_text(hgrm.path());
+  EXPECT_NE(spectrum.find("Value     Percentile TotalCount 1/(1-Percentile)"), std::string::npos);
+  EXPECT_NE(spectrum.find("#[Mean    ="), std::string::npos);
+  std::string doc = read_text(json.path());
+  EXPECT_NE(doc.find("\"git_sha\""), std::string::npos);
+  EXPECT_NE(doc.find("\"label\": \"closed\""), std::string::npos);
+}
+
+TEST(LoadgenModesTest, PipelinedEchoKeepsOrderAndCountsEveryAnswer) {
+  ServerProcess server("netlab-server-thread_per_conn", server_args());
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--pipeline", "8", "--payload",
+                          "300", "-d", "500ms"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  EXPECT_LE(num(row, "responses_ok"), num(row, "requests_sent"));
+  EXPECT_LE(num(row, "requests_sent") - num(row, "responses_ok"), 4 * 8);  // at most what was in flight
+}
+
+TEST(LoadgenModesTest, OpenLoopFollowsTheScheduleAndKeepsServiceTimeBeside) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--rate", "400", "-d", "1s"}, csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["mode"], "open");
+  EXPECT_EQ(num(row, "rate_target"), 400);
+  // The schedule sends 400 per second; a run can lose a few at its edges, never add any.
+  EXPECT_LE(num(row, "requests_sent"), 402);
+  EXPECT_GT(num(row, "requests_sent"), 0);
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  // Latency counts from the intended send, service time from the actual one: never less.
+  EXPECT_GE(num(row, "latency_p99_us"), num(row, "service_p99_us"));
+  EXPECT_GT(num(row, "service_p50_us"), 0);
+}
+
+TEST(LoadgenModesTest, ConnectPerRequestOpensAConnectionPerTransaction) {
+  ServerProcess server("netlab-server-thread_per_conn", server_args());
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--new-conn", "-d", "500ms"}, csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["mode"], "connect");
+  EXPECT_GT(num(row, "responses_ok"), 4);
+  EXPECT_GE(num(row, "connections_established"), num(row, "responses_ok"));
+  EXPECT_LE(num(row, "connections_peak_active"), 4);
+  EXPECT_GT(num(row, "connect_p99_us"), 0);
+  // A transaction includes its connect: latency from connect() is at least the service time.
+  EXPECT_GE(num(row, "latency_p99_us"), num(row, "service_p50_us"));
+}
+
+TEST(LoadgenModesTest, UdpRequestResponseMatchesEveryDatagram) {
+  ServerProcess server("netlab-server-iterative_udp", {"--listen", "127.0.0.1:0"});
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "--transport", "udp", "-c", "4", "--pipeline",
+                          "4", "--payload", "64", "-d", "500ms"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["transport"], "udp");
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_EQ(num(row, "udp_duplicate"), 0);
+  EXPECT_EQ(num(row, "errors_bad_response"), 0);
+  EXPECT_EQ(static_cast<long>(num(row, "bytes_received")) % 64, 0);
+}
+
+TEST(LoadgenModesTest, UdpLossIsCountedWhenNobodyAnswers) {
+  // A bound UDP socket that never answers: every datagram is lost after --timeout.
+  ServerProcess server("netlab-server-iterative_udp", {"--listen", "127.0.0.1:0", "--io-delay", "10s"});
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "--transport", "udp", "-c", "2", "--timeout",
+                          "100ms", "-d", "600ms", "--max-error-rate", "1"},
+                         csv.path());
+  EXPECT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_GT(num(row, "udp_lost"), 0);
+  EXPECT_EQ(num(row, "udp_lost"), num(row, "errors_timeout"));
+  server.stop(9);
+}
+
+// nginx, started here with a temporary configuration on a free port; skipped when absent.
+class Nginx {
+ public:
+  Nginx() {
+    for (const char* path : {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
+      struct stat st{};
+      if (::stat(path, &st) == 0) binary_ = path;
+    }
+    if (binary_.empty()) return;
+    dir_ = "/tmp/netlab-nginx-" + std::to_string(getpid());
+    ::mkdir(dir_.c_str(), 0755);
+    ::mkdir((dir_ + "/root").c_str(), 0755);
+    std::ofstream(dir_ + "/root/index.html") << std::string(600, 'x');
+    core::Fd probe = core::listen_tcp(core::Address::parse("127.0.0.1:0"));
+    port_ = core::Address::local_of(probe.get()).port();
+    probe.reset();
+    std::ofstream(dir_ + "/nginx.conf")
+        << "daemon off; master_process off; worker_processes 1; error_log " << dir_ << "/error.log; pid " << dir_
+        << "/nginx.pid;\nevents { worker_connections 1024; }\nhttp { access_log off; client_body_temp_path " << dir_
+        << "; proxy_temp_path " << dir_ << "; fastcgi_temp_path " << dir_ << "; uwsgi_temp_path " << dir_
+        << "; scgi_temp_path " << dir_ << ";\n server { listen 127.0.0.1:" << port_ << "; root " << dir_
+        << "/root; }\n}\n";
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl(binary_.c_str(), binary_.c_str(), "-c", (dir_ + "/nginx.conf").c_str(), "-p", dir_.c_str(), nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {  // wait until it accepts
+      try {
+        core::connect_tcp(core::Address::parse("127.0.0.1:" + std::to_string(port_)));
+        return;
+      } catch (const std::exception&) {
+        usleep(10000);
+      }
+    }
+  }
+  ~Nginx() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (!dir_.empty()) run_command({"/bin/rm", "-rf", dir_});
+  }
+  bool present() const { return !binary_.empty(); }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  std::string binary_, dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+TEST(LoadgenModesTest, HttpKeepAliveAndPipeliningAgainstNginx) {
+  Nginx nginx;
+  if (!nginx.present()) GTEST_SKIP() << "nginx is not installed";
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", nginx.url("/index.html"), "-c", "4", "--pipeline", "4", "-d", "500ms"}, csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["proto"], "http");
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  // Keep-alive: nginx closes after keepalive_requests (1000) answers, then we reconnect.
+  EXPECT_GE(num(row, "connections_established"), 4);
+  EXPECT_LE(num(row, "connections_established"), 4 + num(row, "responses_ok") / 900);
+  EXPECT_GT(num(row, "bytes_received"), 600 * num(row, "responses_ok"));
+  // A missing file is a 404: every answer is a bad response, and the run says so in its exit.
+  auto missing = run_loadgen({"--target", nginx.url("/missing"), "-c", "2", "-d", "300ms"}, csv.path());
+  EXPECT_EQ(missing.status, 4) << missing.output;
+  auto bad = read_summary(csv.path());
+  EXPECT_GT(num(bad, "errors_bad_response"), 0);
+  EXPECT_EQ(num(bad, "responses_ok"), 0);
+}
+
+}  // namespace
+}  // namespace netlab::test
