@@ -56,12 +56,12 @@ std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case&
   return argv;
 }
 
-std::string first_line(const std::string& path) {
+// The one-line reason a program gave: its last stderr line, skipping CLI11's "Run with --help".
+std::string last_reason(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
-  // The load generator's one-line reason is its last stderr line.
   while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
+    if (!line.empty() && line.rfind("Run with --help", 0) != 0) last = line;
   }
   return last;
 }
@@ -108,7 +108,7 @@ CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) 
   ChildProcess server(server_command(paths_.bin_dir, c), server_opts);
   auto ready = server.read_line(10s);
   if (!ready || ready->rfind("READY ", 0) != 0) {
-    result.reason = "server did not start: " + one_line(first_line(base + ".server.log"));
+    result.reason = "server did not start: " + one_line(last_reason(base + ".server.log"));
     server.stop(2s);
     return result;
   }
@@ -127,7 +127,7 @@ CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) 
     ChildProcess check(argv, check_opts);
     auto e = check.wait(30s);
     if (!e || !e->exited || e->status != 0) {
-      result.reason = "correctness check failed: " + one_line(first_line(base + ".check.log"));
+      result.reason = "correctness check failed: " + one_line(last_reason(base + ".check.log"));
       result.server_exit = server.stop(3s).first.describe();
       return result;
     }
