@@ -194,20 +194,25 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
   for (const auto& arg : args()) a.push_back(arg);
   ServerProcess server("/usr/bin/prlimit", a);
   std::vector<core::Fd> held;
-  int refused = 0;
-  for (int i = 0; i < kLimit + 16; ++i) {
-    core::Fd fd = connect_with_timeout(server.address(), 2s);
+  int refused = 0, waiting_in_backlog = 0;
+  // Connect until the server is clearly out of descriptors (processes: each worker has its own limit).
+  for (int i = 0; i < 4 * kLimit && refused + waiting_in_backlog < 4; ++i) {
+    core::Fd fd = connect_with_timeout(server.address(), 500ms);
     ASSERT_TRUE(core::write_all(fd.get(), "hi\n"));
     std::string line = read_line(fd.get());
     if (line == "hi\n") {
       held.push_back(std::move(fd));
+    } else if (line.empty() && GetParam().model == "reactors") {
+      // Threads share one descriptor table: another loop can take the slot a loop freed for its
+      // spare, and that loop then leaves its connections in the backlog until descriptors free up.
+      ++waiting_in_backlog;
     } else {
       EXPECT_EQ(line, "ERR server busy: out of file descriptors\n");
       ++refused;
     }
   }
   EXPECT_GT(held.size(), 20u);
-  EXPECT_GT(refused, 0);
+  EXPECT_GT(refused + waiting_in_backlog, 0);
   EXPECT_TRUE(wait_for_log(server, "Too many open files", 2s)) << server.stderr_text();
   // Saturated: clients keep arriving for a second. A loop that spins on EMFILE burns the whole second.
   double cpu_before = cpu_seconds(server.pid());

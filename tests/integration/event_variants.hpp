@@ -35,6 +35,9 @@ inline const std::vector<EventVariant> kEventVariants = {
     {"epoll_edge", "epoll", {"--trigger", "edge"}},
     {"poll", "poll", {}},
     {"select", "select", {}},
+    {"reactors_level", "reactors", {"--workers", "2"}},
+    {"reactors_edge", "reactors", {"--workers", "2", "--trigger", "edge"}},
+    {"processes", "processes", {"--workers", "2"}},
 };
 
 }  // namespace netlab::test

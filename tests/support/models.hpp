@@ -9,7 +9,7 @@ namespace netlab::test {
 
 inline const std::vector<std::string> kTcpModels = {
     "iterative_tcp", "fork_per_conn", "prefork", "thread_per_conn", "thread_pool",
-    "epoll", "poll", "select",
+    "epoll", "poll", "select", "reactors", "processes",
 };
 
 inline const std::vector<std::string> kUdpModels = {
