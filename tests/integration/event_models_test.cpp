@@ -84,6 +84,13 @@ class EventModelTest : public ::testing::TestWithParam<EventVariant> {
   void SetUp() override {
     raise_own_fd_limit();
     if (!GetParam().available()) GTEST_SKIP() << GetParam().model << " is not supported by this kernel";
+    if (const std::string& env = GetParam().env; !env.empty()) {
+      env_name_ = env.substr(0, env.find('='));
+      setenv(env_name_.c_str(), env.substr(env.find('=') + 1).c_str(), 1);  // servers inherit it
+    }
+  }
+  void TearDown() override {
+    if (!env_name_.empty()) unsetenv(env_name_.c_str());
   }
   std::vector<std::string> args(std::vector<std::string> extra = {}) const {
     std::vector<std::string> a = {"--listen", "127.0.0.1:0"};
@@ -93,6 +100,9 @@ class EventModelTest : public ::testing::TestWithParam<EventVariant> {
   }
   std::string binary() const { return "netlab-server-" + GetParam().model; }
   bool is_select() const { return GetParam().model == "select"; }
+
+ private:
+  std::string env_name_;
 };
 
 TEST_P(EventModelTest, TwoThousandConnectionsHeldAtOnceAreAllAnswered) {

@@ -15,6 +15,7 @@ struct EventVariant {
   std::string name;   // test name suffix
   std::string model;  // netlab-server-<model>
   std::vector<std::string> args;
+  std::string env;  // NAME=value set while the server starts, or empty
 
   // False when the running kernel refuses what the model needs (io_uring disabled or too old).
   bool available() const {
@@ -31,13 +32,16 @@ struct EventVariant {
 inline void PrintTo(const EventVariant& v, std::ostream* os) { *os << v.name; }
 
 inline const std::vector<EventVariant> kEventVariants = {
-    {"epoll_level", "epoll", {}},
-    {"epoll_edge", "epoll", {"--trigger", "edge"}},
-    {"poll", "poll", {}},
-    {"select", "select", {}},
-    {"reactors_level", "reactors", {"--workers", "2"}},
-    {"reactors_edge", "reactors", {"--workers", "2", "--trigger", "edge"}},
-    {"processes", "processes", {"--workers", "2"}},
+    {"epoll_level", "epoll", {}, ""},
+    {"epoll_edge", "epoll", {"--trigger", "edge"}, ""},
+    {"poll", "poll", {}, ""},
+    {"select", "select", {}, ""},
+    {"reactors_level", "reactors", {"--workers", "2"}, ""},
+    {"reactors_edge", "reactors", {"--workers", "2", "--trigger", "edge"}, ""},
+    {"processes", "processes", {"--workers", "2"}, ""},
+    {"coroutines", "coroutines", {}, ""},
+    {"io_uring", "io_uring", {}, ""},
+    {"io_uring_basic", "io_uring", {}, "NETLAB_IO_URING_BASIC=1"},
 };
 
 }  // namespace netlab::test

@@ -55,7 +55,9 @@ TEST(ReactorsTest, RunsOneLoopThreadPerWorker) {
   for (int i = 0; i < 30; ++i) expect_echo(server.address(), "r" + std::to_string(i) + "\n");
   auto tasks = std::distance(std::filesystem::directory_iterator("/proc/" + std::to_string(server.pid()) + "/task"),
                              std::filesystem::directory_iterator());
-  EXPECT_EQ(tasks, 4);  // main (waiting to join) + three loops
+  // main (waiting to join) + three loops; ThreadSanitizer adds a background thread of its own.
+  EXPECT_GE(tasks, 4);
+  EXPECT_LE(tasks, 5);
   EXPECT_EQ(server.stop().status, 0);
 }
 
