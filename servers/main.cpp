@@ -75,6 +75,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; bare number = us")
       ->capture_default_str();
+  std::string trigger = "level";
+  std::string send_timeout = "10s";
+  const bool epoll_based = info.name == "epoll" || info.name == "reactors" || info.name == "processes";
+  app.add_option("--trigger", trigger, "epoll notification: level or edge" + (epoll_based ? std::string() : unused))
+      ->capture_default_str()
+      ->check(CLI::IsMember({"level", "edge"}));
+  app.add_option("--send-timeout", send_timeout,
+                 "Event models: close a connection whose queued output made no progress this long")
+      ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
 
   bool model_info = false;
@@ -93,6 +102,8 @@ int main(int argc, char** argv) {
     options.protocol.workload.cpu = parse_micros(cpu_work);
     options.protocol.workload.io = parse_micros(io_delay);
     options.protocol.max_line = max_line;
+    options.edge_triggered = trigger == "edge";
+    options.send_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(send_timeout));
     if (tcp ? !netlab::proto::is_stream_protocol(options.protocol.protocol)
             : !netlab::proto::is_datagram_protocol(options.protocol.protocol)) {
       throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP"));

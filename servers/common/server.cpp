@@ -1,5 +1,6 @@
 #include "servers/common/server.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/net/socket.hpp"
@@ -11,8 +12,14 @@ ServerContext::ServerContext(const ModelInfo& info, ServerOptions options)
   if (info_.transport == Transport::kTcp) {
     core::ListenOptions lo;
     lo.backlog = options_.backlog;
-    lo.reuse_port = info_.reuse_port;
+    // SO_REUSEPORT models bind their first listener without it, so a second server started on a
+    // busy port fails like any other instead of silently sharing it; then the listener joins the
+    // port's reuse group for the model's extra listeners (same user only, checked by the kernel).
     listener_ = core::listen_tcp(options_.listen, lo);
+    if (info_.reuse_port) {
+      int one = 1;
+      ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    }
     sessions_ = proto::make_session_factory(options_.protocol);
   } else {
     listener_ = core::bind_udp(options_.listen, info_.reuse_port);

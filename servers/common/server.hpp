@@ -7,6 +7,7 @@
 // servers/main.cpp parses the command line, opens the listener, prints the ready line and calls serve.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ struct ServerOptions {
   int max_conns = 0;    // connection cap, where the model has one
   int queue = 0;        // bounded hand-off queue (thread_pool)
   int backlog = 4096;
+  bool edge_triggered = false;                      // --trigger edge (epoll-based models)
+  std::chrono::milliseconds send_timeout{10000};    // event models: close output stalled this long
 };
 
 class ServerContext {

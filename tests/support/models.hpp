@@ -9,6 +9,7 @@ namespace netlab::test {
 
 inline const std::vector<std::string> kTcpModels = {
     "iterative_tcp", "fork_per_conn", "prefork", "thread_per_conn", "thread_pool",
+    "epoll", "poll", "select", "reactors", "processes", "coroutines", "io_uring",
 };
 
 inline const std::vector<std::string> kUdpModels = {

@@ -71,7 +71,9 @@ ExitInfo wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-std::string bin_path(const std::string& name) { return std::string(NETLAB_BIN_DIR) + "/" + name; }
+std::string bin_path(const std::string& name) {
+  return name.starts_with("/") ? name : std::string(NETLAB_BIN_DIR) + "/" + name;
+}
 
 ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args,
                              std::chrono::milliseconds timeout) {

@@ -1,0 +1,116 @@
+#include "servers/event/coro_loop.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/net/stop.hpp"
+
+namespace netlab::server {
+
+CoroLoop::CoroLoop() : poller_(make_poller(Backend::kEpoll, true)) {}
+
+CoroLoop::Slot& CoroLoop::slot(int fd) {
+  if (static_cast<size_t>(fd) >= slots_.size()) {
+    slots_.resize(static_cast<size_t>(fd) + 1024);
+  }
+  return slots_[static_cast<size_t>(fd)];
+}
+
+void CoroLoop::watch(int fd) {
+  slot(fd) = {};
+  poller_->add(fd, kReadable | kWritable);
+}
+
+void CoroLoop::forget(int fd) {
+  poller_->remove(fd);
+  if (static_cast<size_t>(fd) < slots_.size()) {
+    slots_[static_cast<size_t>(fd)].reader = {};
+    slots_[static_cast<size_t>(fd)].writer = {};
+  }
+}
+
+void CoroLoop::Writable::await_suspend(std::coroutine_handle<> h) {
+  Slot& s = loop.slot(fd);
+  s.writer = h;
+  s.timed_out = false;
+  loop.timers_.push({Clock::now() + timeout, fd, ++s.write_seq, {}});
+}
+
+bool CoroLoop::Writable::await_resume() const noexcept { return !loop.slots_[static_cast<size_t>(fd)].timed_out; }
+
+void CoroLoop::Sleep::await_suspend(std::coroutine_handle<> h) {
+  loop.timers_.push({Clock::now() + duration, -1, 0, h});
+}
+
+void CoroLoop::run() {
+  int stop = core::stop_fd();
+  poller_->add(stop, kReadable);
+  ReadyEvent events[512];
+  bool stopping = false;
+  while (!stopping) {
+    int n = poller_->wait(events, wait_timeout_ms());
+    for (int i = 0; i < n; ++i) {
+      if (events[i].fd == stop) {
+        stopping = stopping || (events[i].events & kReadable);
+      } else {
+        dispatch(events[i].fd, events[i].events);
+      }
+    }
+    fire_timers();
+  }
+  destroy_suspended();
+}
+
+void CoroLoop::dispatch(int fd, uint32_t events) {
+  // Index every time: a resumed coroutine may watch new fds and grow slots_.
+  auto idx = static_cast<size_t>(fd);
+  if ((events & (kReadable | kHangup)) && idx < slots_.size() && slots_[idx].reader) {
+    std::exchange(slots_[idx].reader, {}).resume();
+  }
+  if ((events & (kWritable | kHangup)) && idx < slots_.size() && slots_[idx].writer) {
+    ++slots_[idx].write_seq;  // its timeout is now stale
+    std::exchange(slots_[idx].writer, {}).resume();
+  }
+}
+
+void CoroLoop::fire_timers() {
+  auto now = Clock::now();
+  while (!timers_.empty() && timers_.top().due <= now) {
+    Timer t = timers_.top();
+    timers_.pop();
+    if (t.fd < 0) {
+      t.handle.resume();
+      continue;
+    }
+    Slot& s = slots_[static_cast<size_t>(t.fd)];
+    if (s.writer && s.write_seq == t.seq) {
+      s.timed_out = true;
+      std::exchange(s.writer, {}).resume();
+    }
+  }
+}
+
+int CoroLoop::wait_timeout_ms() const {
+  if (timers_.empty()) {
+    return -1;
+  }
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(timers_.top().due - Clock::now()).count();
+  return static_cast<int>(std::clamp<long>(left, 0, 1000));
+}
+
+void CoroLoop::destroy_suspended() {
+  // Collect first: destroying a frame runs destructors that call forget() on these tables.
+  std::vector<std::coroutine_handle<>> handles;
+  for (Slot& s : slots_) {
+    if (s.reader) handles.push_back(std::exchange(s.reader, {}));
+    if (s.writer) handles.push_back(std::exchange(s.writer, {}));
+  }
+  for (; !timers_.empty(); timers_.pop()) {
+    if (timers_.top().fd < 0) handles.push_back(timers_.top().handle);
+  }
+  for (auto h : handles) {
+    h.destroy();
+  }
+}
+
+}  // namespace netlab::server

@@ -1,0 +1,108 @@
+// CoroLoop: just enough C++20 coroutine support to write a server's handlers as straight-line
+// code (the notes' asyncio, done in C++): a fire-and-forget Task, and awaitables for "this fd is
+// readable", "this fd is writable (or the timeout passed)" and "this much time passed", all served
+// by one edge-triggered epoll loop and a timer heap.
+//
+// How a handler waits: it tries the syscall first and co_awaits only after EAGAIN. The fd is
+// registered once (edge-triggered, read and write), so an edge that arrives while nobody waits is
+// harmless: the handler's next syscall sees that data anyway. No epoll_ctl per request, and no
+// allocation per request: a coroutine frame is allocated once per connection.
+//
+// Thread contract: one thread runs the loop and every coroutine on it. When a stop is requested,
+// run() returns after destroying every coroutine still suspended, which runs their destructors
+// (closing their sockets).
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <queue>
+#include <vector>
+
+#include "servers/event/poller.hpp"
+
+namespace netlab::server {
+
+// A coroutine that starts at once and frees itself when it finishes; nobody awaits it.
+// Exceptions must be caught inside: one escaping a handler ends the process.
+struct Task {
+  struct promise_type {
+    Task get_return_object() noexcept { return {}; }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { std::terminate(); }
+  };
+};
+
+class CoroLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  CoroLoop();
+
+  // Registers fd with the loop (once per fd); forget() before closing it.
+  void watch(int fd);
+  void forget(int fd);
+
+  struct Readable {
+    CoroLoop& loop;
+    int fd;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { loop.slot(fd).reader = h; }
+    void await_resume() const noexcept {}
+  };
+  struct Writable {
+    CoroLoop& loop;
+    int fd;
+    std::chrono::milliseconds timeout;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h);
+    bool await_resume() const noexcept;  // false: the timeout passed first
+  };
+  struct Sleep {
+    CoroLoop& loop;
+    std::chrono::milliseconds duration;
+    bool await_ready() const noexcept { return duration.count() <= 0; }
+    void await_suspend(std::coroutine_handle<> h);
+    void await_resume() const noexcept {}
+  };
+
+  // co_await loop.readable(fd): resumes once fd is readable or hung up.
+  Readable readable(int fd) { return {*this, fd}; }
+  // co_await loop.writable(fd, t): true once fd is writable, false if t passed first.
+  Writable writable(int fd, std::chrono::milliseconds timeout) { return {*this, fd, timeout}; }
+  Sleep sleep(std::chrono::milliseconds duration) { return {*this, duration}; }
+
+  // Runs until a stop is requested, then destroys every suspended coroutine.
+  void run();
+
+ private:
+  struct Slot {
+    std::coroutine_handle<> reader;
+    std::coroutine_handle<> writer;
+    uint64_t write_seq = 0;  // tells a stale write timeout from the current one
+    bool timed_out = false;
+  };
+  struct Timer {
+    Clock::time_point due;
+    int fd;  // -1: a sleep, resume `handle`; else a write timeout for slot fd
+    uint64_t seq;
+    std::coroutine_handle<> handle;
+    bool operator>(const Timer& other) const { return due > other.due; }
+  };
+
+  Slot& slot(int fd);
+  void dispatch(int fd, uint32_t events);
+  void fire_timers();
+  int wait_timeout_ms() const;
+  void destroy_suspended();
+
+  std::unique_ptr<Poller> poller_;
+  std::vector<Slot> slots_;  // by fd
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+};
+
+}  // namespace netlab::server

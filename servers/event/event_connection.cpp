@@ -1,0 +1,95 @@
+#include "servers/event/event_connection.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "servers/common/send_outbox.hpp"
+#include "servers/event/poller.hpp"
+
+namespace netlab::server {
+
+EventConnection::EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session)
+    : fd_(std::move(fd)), session_(std::move(session)) {}
+
+EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool drain) {
+  while (!reading_over_ && !out_.wants_close()) {
+    if (out_.pending_bytes() > kOutputCap) {
+      paused_ = true;  // backpressure: let the socket drain before reading more
+      break;
+    }
+    ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+    if (n > 0) {
+      session_->on_bytes({buf.data(), static_cast<size_t>(n)}, out_);
+    } else if (n == 0) {
+      reading_over_ = true;
+      session_->on_peer_closed(out_);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      break;
+    } else if (errno == EINTR) {
+      continue;
+    } else {
+      return Step::kClose;  // reset by the peer
+    }
+    if (send() == Step::kClose) {
+      return Step::kClose;
+    }
+    if (!drain) {
+      break;
+    }
+  }
+  return done() ? Step::kClose : Step::kKeep;
+}
+
+EventConnection::Step EventConnection::on_writable(std::span<char> buf, bool drain) {
+  if (send() == Step::kClose) {
+    return Step::kClose;
+  }
+  if (paused_ && out_.pending_bytes() <= kOutputCap) {
+    paused_ = false;
+    // Edge-triggered: the data that arrived while paused raised no new edge, so read it now.
+    if (drain) {
+      return on_readable(buf, drain);
+    }
+  }
+  return done() ? Step::kClose : Step::kKeep;
+}
+
+EventConnection::Step EventConnection::send() {
+  if (out_.empty()) {
+    return done() ? Step::kClose : Step::kKeep;
+  }
+  uint64_t before = out_.pending_bytes();
+  switch (send_outbox(fd_.get(), out_)) {
+    case SendResult::kDone:
+      blocked_since_ = {};
+      return done() ? Step::kClose : Step::kKeep;
+    case SendResult::kWouldBlock:
+      // Progress (or a fresh refusal) restarts the stall clock; one clock read per refusal, not
+      // per request: a connection that keeps up never gets here.
+      if (out_.pending_bytes() != before || blocked_since_ == Clock::time_point{}) {
+        blocked_since_ = Clock::now();
+      }
+      return Step::kKeep;
+    case SendResult::kError:
+      break;
+  }
+  return Step::kClose;
+}
+
+uint32_t EventConnection::wanted() const {
+  uint32_t want = (reading_over_ || paused_ || out_.wants_close()) ? 0 : kReadable;
+  return out_.empty() ? want : want | kWritable;
+}
+
+bool EventConnection::stalled(Clock::time_point now, std::chrono::milliseconds timeout) const {
+  return !out_.empty() && blocked_since_ != Clock::time_point{} && now - blocked_since_ > timeout;
+}
+
+void EventConnection::flush() {
+  if (!out_.empty()) {
+    send_outbox(fd_.get(), out_);
+  }
+}
+
+}  // namespace netlab::server

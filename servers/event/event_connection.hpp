@@ -1,0 +1,61 @@
+// EventConnection: one non-blocking TCP connection driven by readiness events, shared by every
+// readiness model (select, poll, epoll, reactors, processes). It reads, feeds the protocol session,
+// and sends what the session queued; what the socket cannot take now stays in the Outbox and the
+// connection asks for write interest until it drains.
+//
+// Backpressure: a client that sends without reading would make the Outbox grow without bound. Once
+// more than kOutputCap bytes are queued the connection stops reading (the client's own send buffer
+// then fills and blocks it), and resumes when the queue drains below the cap. A connection whose
+// queued output made no progress for the send timeout is closed by the loop (stalled()).
+//
+// Thread contract: used only by the loop thread that owns it. Owns fd and session.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "core/net/fd.hpp"
+#include "core/proto/outbox.hpp"
+#include "core/proto/session.hpp"
+
+namespace netlab::server {
+
+constexpr uint64_t kOutputCap = 256 * 1024;
+
+class EventConnection {
+ public:
+  using Clock = std::chrono::steady_clock;
+  enum class Step { kKeep, kClose };
+
+  EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session);
+
+  int fd() const { return fd_.get(); }
+  // Reads what is available into `buf` (once, or until EAGAIN when `drain`), feeds the session and
+  // sends its replies. Edge-triggered loops pass drain = true.
+  Step on_readable(std::span<char> buf, bool drain);
+  // Sends queued output; resumes reading (through on_readable) when the queue fell below the cap.
+  Step on_writable(std::span<char> buf, bool drain);
+  // The readiness this connection waits for now: kReadable unless reading is paused or over,
+  // kWritable while output is queued. Level-triggered loops re-register when it changes.
+  uint32_t wanted() const;
+  // True when queued output has made no progress since `deadline - send timeout`.
+  bool stalled(Clock::time_point now, std::chrono::milliseconds timeout) const;
+  uint64_t pending_bytes() const { return out_.pending_bytes(); }
+  // Best-effort last send before a stop closes the connection.
+  void flush();
+
+ private:
+  Step send();
+  bool done() const { return (reading_over_ || out_.wants_close()) && out_.empty(); }
+
+  core::Fd fd_;
+  std::unique_ptr<proto::Session> session_;
+  proto::Outbox out_;
+  Clock::time_point blocked_since_{};  // when the socket last refused output we had queued
+  bool reading_over_ = false;          // the peer closed, or the session asked to close
+  bool paused_ = false;                // output above the cap: not reading
+};
+
+}  // namespace netlab::server

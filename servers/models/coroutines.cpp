@@ -1,0 +1,122 @@
+// coroutines: the notes' asyncio, in C++20. Each connection is one coroutine written as plain
+// straight-line code (read a chunk, hand it to the session, write the reply) that co_awaits
+// wherever a blocking server would block; underneath, one edge-triggered epoll loop resumes it
+// when its socket is ready (servers/event/coro_loop.hpp). It reads like thread_per_conn and runs
+// like epoll: one thread, a few hundred bytes of frame per connection instead of a stack. Same
+// limits as epoll: one core, and a handler that blocks without co_await (--cpu-work, --io-delay)
+// blocks every coroutine. Backpressure comes for free: a coroutine waiting to write is not reading.
+//
+// Usage:     netlab-server-coroutines --listen 127.0.0.1:9000 [--send-timeout 10s]
+// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+
+#include "core/net/socket.hpp"
+#include "servers/common/accept.hpp"
+#include "servers/common/send_outbox.hpp"
+#include "servers/event/acceptor.hpp"
+#include "servers/event/coro_loop.hpp"
+
+using namespace netlab;
+using server::CoroLoop;
+using server::Task;
+
+const server::ModelInfo kModelInfo{"coroutines", server::Transport::kTcp,
+                                   "C++20 coroutines, one per connection, over one epoll loop.", 0, false};
+
+namespace {
+
+struct Counters {
+  size_t live = 0;
+  uint64_t stalled = 0;
+};
+
+// Keeps fd registered with the loop for the coroutine's lifetime. Declared after the Fd, so the
+// registration ends before the descriptor closes.
+class Watch {
+ public:
+  Watch(CoroLoop& loop, int fd) : loop_(loop), fd_(fd) { loop_.watch(fd_); }
+  ~Watch() { loop_.forget(fd_); }
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+
+ private:
+  CoroLoop& loop_;
+  int fd_;
+};
+
+Task serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd fd, Counters& counters) {
+  Watch watch(loop, fd.get());
+  ++counters.live;
+  auto session = ctx.sessions()();
+  proto::Outbox out;
+  std::array<char, 16 * 1024> buf;
+  for (bool open = true; open;) {
+    ssize_t n;
+    while ((n = ::recv(fd.get(), buf.data(), buf.size(), 0)) < 0 && (errno == EAGAIN || errno == EINTR)) {
+      co_await loop.readable(fd.get());
+    }
+    if (n < 0) break;  // reset by the peer
+    if (n == 0) {
+      session->on_peer_closed(out);
+      open = false;
+    } else {
+      session->on_bytes({buf.data(), static_cast<size_t>(n)}, out);
+      open = !out.wants_close();
+    }
+    server::SendResult sent;
+    while ((sent = server::send_outbox(fd.get(), out)) == server::SendResult::kWouldBlock) {
+      if (!co_await loop.writable(fd.get(), ctx.options().send_timeout)) {
+        if (++counters.stalled <= 10 || counters.stalled % 1000 == 0) {
+          server::log(ctx, "closed a connection whose client stopped reading (" + std::to_string(out.pending_bytes()) +
+                               " bytes unsent); " + std::to_string(counters.stalled) + " so far");
+        }
+        open = false;
+        break;
+      }
+    }
+    open = open && sent == server::SendResult::kDone;
+  }
+  --counters.live;
+}
+
+Task accept_connections(CoroLoop& loop, const server::ServerContext& ctx, Counters& counters) {
+  int listener = ctx.listener();
+  server::Acceptor acceptor(ctx, listener);
+  Watch watch(loop, listener);
+  const auto max_conns = static_cast<size_t>(ctx.options().max_conns);
+  for (;;) {
+    core::Fd conn;
+    switch (acceptor.accept(conn)) {
+      case server::AcceptResult::kAccepted:
+        if (counters.live >= max_conns) {
+          server::refuse(ctx, std::move(conn), "connection limit reached");
+        } else {
+          serve_connection(loop, ctx, std::move(conn), counters);  // runs until its first co_await
+        }
+        break;
+      case server::AcceptResult::kRefused:
+        break;
+      case server::AcceptResult::kAgain:
+        co_await loop.readable(listener);
+        break;
+      case server::AcceptResult::kOutOfFds:
+        co_await loop.sleep(std::chrono::milliseconds(100));  // let descriptors free up; no spinning
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+int serve(server::ServerContext& ctx) {
+  server::raise_fd_limit();
+  core::set_nonblocking(ctx.listener());
+  CoroLoop loop;
+  Counters counters;
+  accept_connections(loop, ctx, counters);
+  loop.run();  // until a stop; suspended coroutines are destroyed, closing their connections
+  return 0;
+}

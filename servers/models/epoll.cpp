@@ -1,0 +1,25 @@
+// epoll: the C10K answer on Linux. One thread, one epoll instance: the kernel keeps the interest
+// set and epoll_wait returns only the descriptors that are ready, so an idle connection costs
+// memory (about 4 KB of kernel socket plus its session) but no CPU per wait. --trigger level (the
+// default) re-reports a ready socket on every wait; --trigger edge reports each change once, so
+// the loop reads and accepts until EAGAIN and registers each connection once (no epoll_ctl after
+// accept, ever). Saturates at one core: every request and every --cpu-work/--io-delay runs on the
+// loop thread, so one slow request delays every connection (reactors and processes add cores).
+//
+// Usage:     netlab-server-epoll --listen 127.0.0.1:9000 [--trigger edge] [--max-conns 10000]
+// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include "servers/event/event_loop.hpp"
+
+using namespace netlab;
+
+const server::ModelInfo kModelInfo{"epoll", server::Transport::kTcp,
+                                   "One epoll event loop (--trigger level|edge) serving every connection.", 0,
+                                   false};
+
+int serve(server::ServerContext& ctx) {
+  server::raise_fd_limit();
+  auto poller = server::make_poller(server::Backend::kEpoll, ctx.options().edge_triggered);
+  server::log(ctx, "backend: " + std::string(poller->name()));
+  server::EventLoop loop(ctx, std::move(poller), ctx.listener());
+  return loop.run();
+}

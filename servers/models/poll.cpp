@@ -1,0 +1,19 @@
+// poll: readiness with poll(2). Same loop as epoll, but the whole array of watched descriptors
+// goes to the kernel on every wait and comes back to be scanned: about 27 ns per descriptor per
+// call here, so 10,000 mostly idle connections cost about 0.3 ms per wakeup even when one of them
+// is busy. No descriptor limit besides RLIMIT_NOFILE. Saturates on that scan long before epoll.
+//
+// Usage:     netlab-server-poll --listen 127.0.0.1:9000
+// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include "servers/event/event_loop.hpp"
+
+using namespace netlab;
+
+const server::ModelInfo kModelInfo{"poll", server::Transport::kTcp,
+                                   "One poll(2) event loop serving every connection.", 0, false};
+
+int serve(server::ServerContext& ctx) {
+  server::raise_fd_limit();
+  server::EventLoop loop(ctx, server::make_poller(server::Backend::kPoll), ctx.listener());
+  return loop.run();
+}

@@ -1,0 +1,19 @@
+// select: readiness with select(2), the oldest interface. Bit sets of FD_SETSIZE (1024) bits are
+// copied to the kernel and back on every wait and scanned up to the highest descriptor, so its cost
+// grows with the highest fd, and a descriptor numbered 1024 or more cannot be watched at all
+// (FD_SET on it writes past the set: memory corruption). This server refuses such connections with
+// a busy reply and says so once in its log: it tops out near 1,000 concurrent connections.
+//
+// Usage:     netlab-server-select --listen 127.0.0.1:9000
+// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include "servers/event/event_loop.hpp"
+
+using namespace netlab;
+
+const server::ModelInfo kModelInfo{"select", server::Transport::kTcp,
+                                   "One select(2) event loop; refuses connections past FD_SETSIZE.", 0, false};
+
+int serve(server::ServerContext& ctx) {
+  server::EventLoop loop(ctx, server::make_poller(server::Backend::kSelect), ctx.listener());
+  return loop.run();
+}

@@ -1,0 +1,251 @@
+// The event-driven models' own pitfalls, each provoked for real on every model (and trigger mode):
+// thousands of connections held at once (select: refused cleanly past FD_SETSIZE), megabyte bursts
+// that force queued output and write interest, a client that sends without reading (capped memory,
+// other clients unaffected, closed after the send timeout), and descriptor exhaustion (no spinning,
+// recovery once descriptors free up).
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/net/io.hpp"
+#include "tests/integration/event_variants.hpp"
+#include "tests/support/line_client.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace netlab::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+void raise_own_fd_limit() {
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &lim);
+}
+
+void set_timeouts(int fd, std::chrono::milliseconds t) {
+  timeval tv{static_cast<time_t>(t.count() / 1000), static_cast<suseconds_t>(t.count() % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// Resident memory of a process and its children (the processes model serves from children), KiB.
+long rss_kib(pid_t pid) {
+  long total = 0;
+  std::vector<pid_t> pids = count_children(pid).pids;
+  pids.push_back(pid);
+  for (pid_t p : pids) {
+    std::ifstream status("/proc/" + std::to_string(p) + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("VmRSS:")) total += std::stol(line.substr(6));
+    }
+  }
+  return total;
+}
+
+// utime + stime of a process and its children, in seconds.
+double cpu_seconds(pid_t pid) {
+  double total = 0;
+  std::vector<pid_t> pids = count_children(pid).pids;
+  pids.push_back(pid);
+  for (pid_t p : pids) {
+    std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    std::istringstream rest(text.substr(text.rfind(')') + 2));
+    std::string field;
+    unsigned long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stoul(field);
+      if (i == 15) stime = std::stoul(field);
+    }
+    total += static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return total;
+}
+
+bool wait_for_log(ServerProcess& server, const std::string& needle, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server.stderr_text().find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+class EventModelTest : public ::testing::TestWithParam<EventVariant> {
+ protected:
+  void SetUp() override {
+    raise_own_fd_limit();
+    if (!GetParam().available()) GTEST_SKIP() << GetParam().model << " is not supported by this kernel";
+    if (const std::string& env = GetParam().env; !env.empty()) {
+      env_name_ = env.substr(0, env.find('='));
+      setenv(env_name_.c_str(), env.substr(env.find('=') + 1).c_str(), 1);  // servers inherit it
+    }
+  }
+  void TearDown() override {
+    if (!env_name_.empty()) unsetenv(env_name_.c_str());
+  }
+  std::vector<std::string> args(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> a = {"--listen", "127.0.0.1:0"};
+    a.insert(a.end(), GetParam().args.begin(), GetParam().args.end());
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+  std::string binary() const { return "netlab-server-" + GetParam().model; }
+  bool is_select() const { return GetParam().model == "select"; }
+
+ private:
+  std::string env_name_;
+};
+
+TEST_P(EventModelTest, TwoThousandConnectionsHeldAtOnceAreAllAnswered) {
+  ServerProcess server(binary(), args());
+  constexpr int kConns = 2000;
+  std::vector<core::Fd> conns;
+  for (int i = 0; i < kConns; ++i) conns.push_back(connect_with_timeout(server.address(), 5s));
+  // Every connection is open before any is answered: all 2,000 are held by the server at once.
+  for (int i = 0; i < kConns; ++i) ASSERT_TRUE(core::write_all(conns[i].get(), std::to_string(i) + "\n"));
+  int answered = 0, refused = 0;
+  for (int i = 0; i < kConns; ++i) {
+    std::string line = read_line(conns[i].get());
+    if (line == std::to_string(i) + "\n") {
+      ++answered;
+    } else if (line.starts_with("ERR server busy")) {
+      ++refused;
+    } else {
+      ADD_FAILURE() << "connection " << i << " got '" << line << "'";
+    }
+  }
+  if (is_select()) {
+    // select cannot watch descriptors past FD_SETSIZE: it serves about a thousand, refuses the rest
+    // with a busy reply, and says why once.
+    EXPECT_GT(answered, 900);
+    EXPECT_LT(answered, 1024);
+    EXPECT_EQ(answered + refused, kConns);
+    std::string log = server.stderr_text();
+    auto first = log.find("FD_SETSIZE");
+    EXPECT_NE(first, std::string::npos) << log;
+    EXPECT_EQ(log.find("FD_SETSIZE", first + 1), std::string::npos) << "said more than once:\n" << log;
+  } else {
+    EXPECT_EQ(answered, kConns);
+  }
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(EventModelTest, MegabyteBurstsComeBackExactly) {
+  // Each client writes 2 MiB of lines in one go while reading concurrently: the server's replies
+  // outrun the socket buffer, so output is queued, write interest set, reading paused and resumed.
+  ServerProcess server(binary(), args());
+  constexpr int kClients = 8;
+  std::vector<std::string> failures(kClients);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      std::string burst;
+      for (unsigned i = 0; burst.size() < (2u << 20); ++i) burst += make_line(i % 3000, i * 31 + c) + "\n";
+      core::Fd fd = connect_with_timeout(server.address(), 10s);
+      std::thread writer([&] { core::write_all(fd.get(), burst); });
+      std::string back = read_exactly(fd.get(), burst.size());
+      writer.join();
+      if (back != burst) failures[c] = "client " + std::to_string(c) + " got " + std::to_string(back.size()) + " bytes back";
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(EventModelTest, ClientThatNeverReadsIsCappedAndOthersAreServed) {
+  ServerProcess server(binary(), args({"--send-timeout", "1s"}));
+  long rss_before = rss_kib(server.pid());
+  // The hog writes lines and never reads. Without a cap the server would read and queue all
+  // 64 MiB; with it, the server stops reading and the hog's writes block.
+  core::Fd hog = connect_with_timeout(server.address());
+  set_timeouts(hog.get(), 1500ms);
+  std::atomic<size_t> written{0};
+  std::thread hog_thread([&] {
+    std::string chunk;
+    while (chunk.size() < 64 * 1024) chunk += make_line(100, static_cast<unsigned>(chunk.size())) + "\n";
+    for (int i = 0; i < 1024; ++i) {
+      ssize_t n = ::send(hog.get(), chunk.data(), chunk.size(), MSG_NOSIGNAL);
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+  });
+  // Meanwhile other clients keep getting their answers, each within the 1 s receive timeout.
+  for (int c = 0; c < 20; ++c) {
+    core::Fd fd = connect_with_timeout(server.address(), 1s);
+    for (int i = 0; i < 10; ++i) {
+      std::string line = "client " + std::to_string(c) + " line " + std::to_string(i) + "\n";
+      ASSERT_TRUE(core::write_all(fd.get(), line));
+      ASSERT_EQ(read_line(fd.get()), line);
+    }
+  }
+  hog_thread.join();
+  EXPECT_GE(written.load(), size_t{1} << 20) << "the hog could not even write 1 MiB";
+  EXPECT_LT(written.load(), size_t{64} << 20) << "the server read everything: no backpressure";
+  EXPECT_LT(rss_kib(server.pid()) - rss_before, 32 * 1024) << "server memory grew with the hog's output";
+  // Its output made no progress for over --send-timeout: the server closes it and counts it.
+  EXPECT_TRUE(wait_for_log(server, "stopped reading", 5s)) << server.stderr_text();
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
+  constexpr int kLimit = 64;
+  std::vector<std::string> a = {"--nofile=" + std::to_string(kLimit) + ":" + std::to_string(kLimit),
+                                bin_path(binary())};
+  for (const auto& arg : args()) a.push_back(arg);
+  ServerProcess server("/usr/bin/prlimit", a);
+  std::vector<core::Fd> held;
+  int refused = 0, waiting_in_backlog = 0;
+  // Connect until the server is clearly out of descriptors (processes: each worker has its own limit).
+  for (int i = 0; i < 4 * kLimit && refused + waiting_in_backlog < 4; ++i) {
+    core::Fd fd = connect_with_timeout(server.address(), 500ms);
+    ASSERT_TRUE(core::write_all(fd.get(), "hi\n"));
+    std::string line = read_line(fd.get());
+    if (line == "hi\n") {
+      held.push_back(std::move(fd));
+    } else if (line.empty() && GetParam().model == "reactors") {
+      // Threads share one descriptor table: another loop can take the slot a loop freed for its
+      // spare, and that loop then leaves its connections in the backlog until descriptors free up.
+      ++waiting_in_backlog;
+    } else {
+      EXPECT_EQ(line, "ERR server busy: out of file descriptors\n");
+      ++refused;
+    }
+  }
+  EXPECT_GT(held.size(), 20u);
+  EXPECT_GT(refused + waiting_in_backlog, 0);
+  EXPECT_TRUE(wait_for_log(server, "Too many open files", 2s)) << server.stderr_text();
+  // Saturated: clients keep arriving for a second. A loop that spins on EMFILE burns the whole second.
+  double cpu_before = cpu_seconds(server.pid());
+  auto start = std::chrono::steady_clock::now();
+  std::vector<core::Fd> waiting;
+  while (std::chrono::steady_clock::now() - start < 1s) {
+    waiting.push_back(connect_with_timeout(server.address(), 2s));
+    std::this_thread::sleep_for(20ms);
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(cpu_seconds(server.pid()) - cpu_before, 0.5 * wall) << "the server spins while out of descriptors";
+  // Descriptors free up: a new client is served again.
+  held.clear();
+  waiting.clear();
+  std::this_thread::sleep_for(300ms);
+  core::Fd again = connect_with_timeout(server.address(), 2s);
+  ASSERT_TRUE(core::write_all(again.get(), "again\n"));
+  EXPECT_EQ(read_line(again.get()), "again\n");
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, EventModelTest, ::testing::ValuesIn(kEventVariants),
+                         [](const auto& p) { return p.param.name; });
+
+}  // namespace
+}  // namespace netlab::test
