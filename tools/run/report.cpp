@@ -134,7 +134,7 @@ Scaling scaling_rows(const std::vector<Row>& rows) {
     if (get(r, "status") != "ok" || num(r, "rate") > 0 || num(r, "cpu_work_us") > 0 || num(r, "io_delay_us") > 0) {
       continue;
     }
-    out[get(r, "protocol")][get(r, "model")][static_cast<int>(num(r, "connections"))].push_back(r);
+    out[get(r, "protocol")][get(r, "series")][static_cast<int>(num(r, "connections"))].push_back(r);
   }
   return out;
 }
@@ -285,8 +285,8 @@ ReportOutcome make_report(const std::string& run_dir, const std::string& charts_
     if (get(r, "status") != "ok") continue;
     bool cpu = num(r, "cpu_work_us") > 0, io = num(r, "io_delay_us") > 0;
     if (cpu == io) continue;
-    auto& cell = work[get(r, "protocol")][get(r, "model")];
-    auto& lvl = level_of[get(r, "protocol")][get(r, "model")];
+    auto& cell = work[get(r, "protocol")][get(r, "series")];
+    auto& lvl = level_of[get(r, "protocol")][get(r, "series")];
     int conns = static_cast<int>(num(r, "connections"));
     int& best = cpu ? lvl.first : lvl.second;
     if (conns >= best) {

@@ -61,7 +61,7 @@ const std::vector<std::string>& loadgen_columns() {
 
 const std::vector<std::string>& summary_columns() {
   static const std::vector<std::string> columns = [] {
-    std::vector<std::string> c = {"case", "group", "model", "protocol", "transport_used", "connections", "rate",
+    std::vector<std::string> c = {"case", "group", "model", "variant", "series", "protocol", "transport_used", "connections", "rate",
                                   "payload", "cpu_work_us", "io_delay_us", "workers", "repetition", "placement",
                                   "status", "reason", "server_cpu_s", "server_cpu_pct", "server_pss_peak_kb",
                                   "server_rss_peak_kb", "server_threads_peak", "server_processes_peak",
@@ -81,7 +81,7 @@ SummaryWriter::SummaryWriter(std::string path) : path_(std::move(path)) {
 
 void SummaryWriter::append(const Case& c, const CaseResult& r, const std::string& placement) {
   std::vector<std::string> v = {
-      c.id, c.group, c.model, c.protocol, r.transport, std::to_string(c.connections), fixed(c.rate, 0),
+      c.id, c.group, c.model, c.variant, c.series(), c.protocol, r.transport, std::to_string(c.connections), fixed(c.rate, 0),
       std::to_string(c.payload), std::to_string(c.cpu_work.count()), std::to_string(c.io_delay.count()),
       std::to_string(c.server.workers), std::to_string(c.repetition), placement, r.status, csv_field(r.reason),
       fixed(r.server_cpu_s, 3), fixed(r.server_cpu_pct, 1), std::to_string(r.server_peak.pss_kb),

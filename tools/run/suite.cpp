@@ -159,7 +159,7 @@ std::string micros_tag(std::chrono::microseconds us) {
 }
 
 std::string case_id(const Case& c, int repetitions) {
-  std::string id = c.model + "-" + c.protocol + "-c" + std::to_string(c.connections);
+  std::string id = c.series() + "-" + c.protocol + "-c" + std::to_string(c.connections);
   if (c.rate > 0) id += "-r" + std::to_string(static_cast<long long>(c.rate));
   if (c.payload != 16) id += "-p" + std::to_string(c.payload);
   if (c.cpu_work.count() > 0) id += "-cpu" + micros_tag(c.cpu_work);
@@ -213,6 +213,10 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     ++index;
     TableReader r(*item.as_table(), source, "[[cases]] #" + std::to_string(index));
     std::string group = r.string("name", "cases" + std::to_string(index));
+    std::string variant = r.string("variant", "");
+    if (variant.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      fail(source, *r.get("variant"), "'variant' may hold only lower-case letters, digits and '_'");
+    }
     auto models = r.strings("models", {});
     if (models.empty()) fail(source, item, "[[cases]] #" + std::to_string(index) + " needs 'models'");
     auto protocols = r.strings("protocols", {"echo"});
@@ -249,6 +253,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
                     Case c;
                     c.group = group;
                     c.model = model;
+                    c.variant = variant;
                     c.protocol = protocol;
                     c.connections = static_cast<int>(conns);
                     c.rate = rate;

@@ -35,6 +35,9 @@ struct Case {
   std::string id;     // unique within the suite, safe as a file name
   std::string group;  // the [[cases]] table's name
   std::string model;
+  std::string variant;  // a table's `variant`, e.g. "edge" for epoll with ["--trigger", "edge"]
+  // The name a case's model goes by in ids, tables and chart legends: "epoll" or "epoll+edge".
+  std::string series() const { return variant.empty() ? model : model + "+" + variant; }
   std::string protocol;
   int connections = 1;
   double rate = 0;  // requests per second in all; 0 = closed loop

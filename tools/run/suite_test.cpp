@@ -106,6 +106,24 @@ TEST(SuiteTest, OverlappingTablesAreRefused) {
   EXPECT_NE(e.find("appears twice"), std::string::npos) << e;
 }
 
+TEST(SuiteTest, VariantsNameTheirCasesApart) {
+  auto s = parse_suite(R"(
+[[cases]]
+models = ["epoll"]
+[[cases]]
+models = ["epoll"]
+variant = "edge"
+[cases.server]
+extra_args = ["--trigger", "edge"]
+)", "s.toml");
+  ASSERT_EQ(s.cases.size(), 2u);
+  EXPECT_EQ(s.cases[0].id, "epoll-echo-c1");
+  EXPECT_EQ(s.cases[1].id, "epoll+edge-echo-c1");
+  EXPECT_EQ(s.cases[1].series(), "epoll+edge");
+  EXPECT_EQ(s.cases[1].server.extra_args.size(), 2u);
+  EXPECT_NE(error_of("[[cases]]\nmodels=[\"a\"]\nvariant=\"Edge Case\"\n").find("lower-case"), std::string::npos);
+}
+
 TEST(SuiteTest, FilterKeepsMatchingCases) {
   auto s = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
   filter_cases(s, "poll-echo-c10");
