@@ -168,7 +168,11 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
           << error_description(c, k) << "\n";
     }
   }
-  if (o.mode == Mode::kOpen) out << "  pacing       " << c.late_sends << " late sends (> 1 ms behind schedule)\n";
+  if (o.mode == Mode::kOpen) {
+    out << "  pacing       achieved " << fixed(qps(r)) << " of " << fixed(o.rate) << " req/s ("
+        << fixed(o.rate > 0 ? 100 * qps(r) / o.rate : 0) << "%), " << c.late_sends
+        << " late sends (> 1 ms behind schedule)\n";
+  }
   if (o.transport == Transport::kUdp) {
     out << "  udp          lost " << c.udp_lost << "  duplicate " << c.udp_duplicate << "  late " << c.udp_late << "\n";
   }

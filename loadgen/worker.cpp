@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -79,6 +80,8 @@ void Worker::take(Metrics& into) {
 }
 
 void Worker::run() {
+  // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them.
+  if (options_.mode == Mode::kOpen) prctl(PR_SET_TIMERSLACK, 1000UL);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) {
     fatal_ = "epoll_create1: " + core::errno_text(errno);
@@ -112,6 +115,9 @@ void Worker::loop() {
     int64_t wait = std::max<int64_t>(0, deadline - now);
     timespec ts{static_cast<time_t>(wait / kSecond), static_cast<long>(wait % kSecond)};
     int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
+    if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
+      n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
+    }
     now = now_ns();
     if (now > deadline) {
       auto lag_us = static_cast<uint64_t>((now - deadline) / 1000);

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "core/net/socket.hpp"
 #include "tests/integration/loadgen_test_support.hpp"
@@ -120,6 +122,53 @@ TEST(LoadgenModesTest, UdpLossIsCountedWhenNobodyAnswers) {
   EXPECT_GT(num(row, "udp_lost"), 0);
   EXPECT_EQ(num(row, "udp_lost"), num(row, "errors_timeout"));
   server.stop(9);
+}
+
+TEST(LoadgenModesTest, SourceRangeSpreadsConnectionsOverAddresses) {
+  // An in-test listener that records where each connection came from, then echoes.
+  core::Fd listener = core::listen_tcp(core::Address::parse("127.0.0.1:0"));
+  std::string target = core::Address::local_of(listener.get()).to_string();
+  std::set<std::string> sources;
+  std::vector<std::thread> clients;
+  std::thread acceptor([&] {
+    for (int i = 0; i < 9; ++i) {
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      int fd = ::accept(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len);
+      if (fd < 0) return;
+      sources.insert(core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&peer), len).host());
+      clients.emplace_back([fd] {
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+          if (::send(fd, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) break;
+        }
+        ::close(fd);
+      });
+    }
+  });
+  TempPath csv(".csv");
+  // The reachability probe is one more connection (the first, from 127.0.0.1): 9 in all.
+  auto run = run_loadgen({"--target", target, "-c", "8", "--source", "127.0.0.2-127.0.0.5", "-d", "300ms"}, csv.path());
+  acceptor.join();
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(sources, (std::set<std::string>{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"}))
+      << "the probe comes from 127.0.0.1; the run's 8 connections must cover the range";
+}
+
+TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath csv(".csv");
+  // Two connections each pausing 50 ms after every answer: at most 2 * (600 / 50) + 2 answers.
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "2", "--think", "50ms", "--ramp", "20",
+                          "-d", "600ms"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(num(row, "connections_established"), 2);
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_LE(num(row, "responses_ok"), 26);
 }
 
 // nginx, started here with a temporary configuration on a free port; skipped when absent.
