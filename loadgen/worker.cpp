@@ -118,9 +118,12 @@ void Worker::loop() {
     if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
       n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
     }
+    int64_t before = now;
     now = now_ns();
-    if (now > deadline) {
-      auto lag_us = static_cast<uint64_t>((now - deadline) / 1000);
+    // Loop lag: how far the wait overshot what was asked (the thread was not scheduled, or the
+    // timer fired late). A deadline already past when the wait began is backlog, not lag.
+    if (now > std::max(deadline, before)) {
+      auto lag_us = static_cast<uint64_t>((now - std::max(deadline, before)) / 1000);
       metrics_.counters.loop_lag_max_us = std::max(metrics_.counters.loop_lag_max_us, lag_us);
     }
     for (int i = 0; i < n; ++i) on_event(events[i].data.u32, events[i].events, now);
