@@ -247,8 +247,9 @@ void Worker::open_conn(uint32_t id, int64_t now) {
     }
   }
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (udp_ ? 0u : static_cast<uint32_t>(EPOLLOUT));
   ev.data.u32 = id;
+  c.out_armed = !udp_;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0) return fail(c, id, ErrorKind::kConnect, errno, "epoll_ctl");
   if (::connect(c.fd, target.sockaddr_ptr(), target.length()) == 0) {
     return on_connected(c, id, now);
@@ -265,6 +266,9 @@ void Worker::on_connected(Conn& c, uint32_t id, int64_t now) {
   metrics_.counters.active_peak = std::max<int64_t>(metrics_.counters.active_peak, active);
   established_total_.store(established_total_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++metrics_.counters.connections_established;
+  // A connection that lives for many requests drops write interest (one epoll_ctl per
+  // connection); in connect mode it lives for one request and keeps it.
+  if (c.out_armed && options_.mode != Mode::kConnect) arm_out(c, id, false);
   if (!udp_) metrics_.connect.record(static_cast<uint64_t>((now - c.connect_start + 500) / 1000));
   if (measuring_over_) return;
   if (options_.mode == Mode::kOpen) {
@@ -308,7 +312,20 @@ void Worker::on_event(uint32_t id, uint32_t events, int64_t now) {
       read_tcp(c, id);
     }
   }
-  if (c.state == State::kOpen && (events & EPOLLOUT) && c.unsent > 0) write_pending(c, id);
+  if (c.state == State::kOpen && (events & EPOLLOUT) && c.unsent > 0) {
+    write_pending(c, id);
+    if (c.state == State::kOpen && c.unsent == 0 && c.out_armed && options_.mode != Mode::kConnect) {
+      arm_out(c, id, false);
+    }
+  }
+}
+
+void Worker::arm_out(Conn& c, uint32_t id, bool on) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  ev.data.u32 = id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev) != 0) return fail(c, id, ErrorKind::kWrite, errno, "epoll_ctl");
+  c.out_armed = on;
 }
 
 void Worker::count_error(ErrorKind kind, int err, const char* detail) {
@@ -330,6 +347,7 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
   c.fd = -1;
   c.state = State::kClosed;
   c.in_flight = c.head = c.unsent = c.resp_off = c.think_queued = 0;
+  c.out_armed = false;
   c.http.reset();
   ++c.generation;
   for (uint32_t i = 0; i < pipeline_; ++i) slots(id)[i].used = false;

@@ -1,8 +1,10 @@
 // Worker: one event loop on one thread driving its share of the connections.
 //
-// Hot path (per request): one write() or send(), one read() per readiness event, responses of many
-// sockets per epoll_wait, no locks, no allocation and no epoll_ctl (sockets are registered once,
-// edge-triggered for both directions, and close() removes them). Timers (ramp, think time, open-loop
+// Hot path (per request): one send(), one read() per readiness event, responses of many sockets
+// per epoll_wait, no locks, no allocation and no epoll_ctl. Sockets are registered once,
+// edge-triggered; write interest is on only while connecting or while a write waits for room
+// (otherwise every ACK freeing send-buffer space would wake the loop for nothing), and close()
+// removes them. Timers (ramp, think time, open-loop
 // pacing, reconnects, timeouts, the once-per-second flush) are plain deadlines checked after each
 // wait; epoll_pwait2 sleeps with nanosecond precision so open-loop pacing works below 1 ms.
 //
@@ -68,6 +70,7 @@ class Worker {
     int fd = -1;
     State state = State::kClosed;
     bool in_free_list = false;
+    bool out_armed = false;  // EPOLLOUT in the interest set (connecting, or a write is waiting)
     uint32_t generation = 0;
     uint32_t in_flight = 0;
     uint32_t head = 0;      // oldest in-flight slot (TCP: answers come in order)
@@ -112,6 +115,7 @@ class Worker {
   void send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intended, int64_t now);
   void send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now);
   void write_pending(Conn& c, uint32_t id);
+  void arm_out(Conn& c, uint32_t id, bool on);
   void fail(Conn& c, uint32_t id, ErrorKind kind, int err, const char* detail);
   void close_conn(Conn& c, uint32_t id, bool retry_later);
   void check_timeouts(int64_t now);

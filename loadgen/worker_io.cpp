@@ -181,10 +181,14 @@ void Worker::write_pending(Conn& c, uint32_t id) {
   ssize_t n = ::send(c.fd, from, c.unsent, MSG_NOSIGNAL);
   if (n >= 0) {
     metrics_.counters.bytes_sent += static_cast<uint64_t>(n);
-    c.unsent -= static_cast<uint32_t>(n);  // the rest goes out on the next EPOLLOUT edge
+    c.unsent -= static_cast<uint32_t>(n);
+    if (c.unsent > 0 && !c.out_armed) arm_out(c, id, true);  // the rest goes out on EPOLLOUT
     return;
   }
-  if (errno == EAGAIN || errno == EINTR) return;
+  if (errno == EAGAIN || errno == EINTR) {
+    if (!c.out_armed) arm_out(c, id, true);
+    return;
+  }
   int err = errno;
   fail(c, id, (err == ECONNRESET || err == EPIPE) ? ErrorKind::kReset : ErrorKind::kWrite, err, "write");
 }
