@@ -238,7 +238,7 @@ TEST(LoadgenModesTest, HttpKeepAliveAndPipeliningAgainstNginx) {
   EXPECT_LE(num(row, "connections_established"), 4 + num(row, "responses_ok") / 900);
   EXPECT_GT(num(row, "bytes_received"), 600 * num(row, "responses_ok"));
   // A missing file is a 404: every answer is a bad response, and the run says so in its exit.
-  auto missing = run_loadgen({"--target", nginx.url("/missing"), "-c", "2", "-d", "300ms"}, csv.path());
+  auto missing = run_loadgen({"--target", nginx.url("/missing"), "-c", "2", "-d", "1s"}, csv.path());
   EXPECT_EQ(missing.status, 4) << missing.output;
   auto bad = read_summary(csv.path());
   EXPECT_GT(num(bad, "errors_bad_response"), 0);
