@@ -377,7 +377,7 @@ void Worker::check_timeouts(int64_t now) {
         if (!s.used || now - s.sent <= options_.timeout_ns) continue;
         s.used = false;
         --c.in_flight;
-        c.lost_bits |= uint64_t{1} << (s.seq % 64);
+        c.lost[c.lost_next++ % c.lost.size()] = s.seq;
         if (!measuring_over_) {
           ++metrics_.counters.udp_lost;
           count_error(ErrorKind::kTimeout, 0, "datagram lost: no answer within --timeout");

@@ -12,6 +12,7 @@
 // request_stop() and take(); take() locks a mutex the worker takes once per second.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -78,8 +79,11 @@ class Worker {
     uint32_t resp_off = 0;  // echo: bytes of the current answer checked so far
     uint32_t think_queued = 0;  // closed loop with --think: requests waiting in think_
     int64_t connect_start = 0;
-    uint64_t next_seq = 0;  // UDP sequence numbers, and which recent ones were answered or lost
-    uint64_t answered_bits = 0, lost_bits = 0;
+    uint64_t next_seq = 0;  // UDP sequence numbers
+    // The last kLostMemory datagrams declared lost: an answer to one of them is late, an answer
+    // to any other already-answered number is a duplicate.
+    std::array<uint64_t, 4> lost{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+    uint8_t lost_next = 0;
     HttpResponseParser http;
   };
   struct Timer {  // an entry of a FIFO queue with one fixed delay, so deadlines stay ordered

@@ -204,8 +204,6 @@ void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
   char* out = buffer_.data();
   put_seq(out, seq);
   std::memcpy(out + kSeqDigits, request_.data() + kSeqDigits, request_.size() - kSeqDigits);
-  c.answered_bits &= ~(uint64_t{1} << (seq % 64));
-  c.lost_bits &= ~(uint64_t{1} << (seq % 64));
   s[i] = Slot{intended, now, seq, true};
   ++c.in_flight;
   ++metrics_.counters.requests_sent;
@@ -240,19 +238,18 @@ void Worker::read_udp(Conn& c, uint32_t id) {
     Slot* s = slots(id);
     uint32_t i = 0;
     while (i < pipeline_ && !(s[i].used && s[i].seq == seq)) ++i;
-    uint64_t bit = uint64_t{1} << (seq % 64);
     if (i < pipeline_) {
       s[i].used = false;
       --c.in_flight;
-      c.answered_bits |= bit;
       complete(c, id, s[i], now);
       after_answer(c, id, now);
       if (c.state != State::kOpen) return;
-    } else if (measuring_over_) {
       continue;
-    } else if (c.next_seq - seq <= 64 && (c.lost_bits & bit)) {
-      c.lost_bits &= ~bit;
-      c.answered_bits |= bit;
+    }
+    if (measuring_over_) continue;
+    auto late = std::find(c.lost.begin(), c.lost.end(), seq);
+    if (late != c.lost.end()) {
+      *late = UINT64_MAX;  // a second copy of it is a duplicate
       ++metrics_.counters.udp_late;
     } else {
       ++metrics_.counters.udp_duplicate;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -169,6 +170,60 @@ TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
   EXPECT_EQ(num(row, "connections_established"), 2);
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_LE(num(row, "responses_ok"), 26);
+}
+
+TEST(LoadgenModesTest, UdpLateAndDuplicateAnswersAreToldApart) {
+  // A UDP echo that holds back the first datagram for 600 ms (it is declared lost at 200 ms, so its
+  // answer is late) and answers every other one twice (duplicates).
+  core::Fd sock = core::bind_udp(core::Address::parse("127.0.0.1:0"));
+  timeval tv{0, 20000};
+  setsockopt(sock.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string target = core::Address::local_of(sock.get()).to_string();
+  std::atomic<bool> done{false};
+  std::thread server([&] {
+    std::string held;
+    sockaddr_storage held_peer{};
+    socklen_t held_len = 0;
+    auto held_at = std::chrono::steady_clock::now();
+    while (!done) {
+      char buf[2048];
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      ssize_t n = ::recvfrom(sock.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
+      auto now = std::chrono::steady_clock::now();
+      if (n > 0 && held_len == 0) {
+        held.assign(buf, static_cast<size_t>(n));
+        held_peer = peer;
+        held_len = len;
+        held_at = now;
+        continue;
+      }
+      if (n > 0) {
+        for (int copy = 0; copy < 2; ++copy) {
+          ::sendto(sock.get(), buf, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&peer), len);
+        }
+      }
+      if (!held.empty() && now - held_at > std::chrono::milliseconds(600)) {
+        ::sendto(sock.get(), held.data(), held.size(), 0, reinterpret_cast<sockaddr*>(&held_peer), held_len);
+        held.clear();
+      }
+    }
+  });
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", target, "--transport", "udp", "-c", "1", "--timeout", "200ms", "-d", "1s",
+                          "--max-error-rate", "1"},
+                         csv.path());
+  done = true;
+  server.join();
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  // At least the held one; a loaded machine may delay a few more past the timeout.
+  EXPECT_GE(num(row, "udp_lost"), 1) << run.output;
+  EXPECT_GE(num(row, "udp_late"), 1) << run.output;
+  EXPECT_LE(num(row, "udp_late"), num(row, "udp_lost"));
+  EXPECT_GT(num(row, "udp_duplicate"), 0);
+  EXPECT_LE(num(row, "udp_duplicate"), num(row, "responses_ok"));
+  EXPECT_EQ(num(row, "errors_bad_response"), 0);
 }
 
 // nginx, started here with a temporary configuration on a free port; skipped when absent.
