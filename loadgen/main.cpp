@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
 
   Collector collector{workers, {}};
   RunResult result;
-  std::vector<SecondRow> rows;
+  std::string output_error;
   uint64_t expected = 1;  // flush 1 ends the warm-up; flush k + 1 ends second k
   int64_t cpu_start = 0, measure_end = tl.measure_end_ns;
   int failing_seconds = 0;
@@ -160,7 +160,14 @@ int main(int argc, char** argv) {
       double seconds = static_cast<double>(std::min(from + kSecond, measure_end) - from) / 1e9;
       SecondRow row = make_row(second, interval, seconds, interval.counters.active_at_end);
       result.connections_peak_active = std::max(result.connections_peak_active, interval.counters.active_peak);
-      rows.push_back(row);
+      // Each second is appended as it ends: a run killed outright still leaves its time series.
+      if (!o.timeseries.empty() && output_error.empty()) {
+        try {
+          append_with_header(o.timeseries, timeseries_header(), timeseries_row(o.label, row));
+        } catch (const std::exception& e) {
+          output_error = e.what();
+        }
+      }
       result.total.add(interval);
       if (!o.quiet) std::cerr << live_line(row, o.connections);
       // Nothing connected and nothing answered for two seconds running: the target is gone.
@@ -192,9 +199,12 @@ int main(int argc, char** argv) {
   print_summary(std::cout, o, result);
   std::cout.flush();
   try {
-    write_outputs(o, result, rows, args);
+    write_outputs(o, result, args);
   } catch (const std::exception& e) {
-    std::cerr << "netlab-loadgen: " << e.what() << "\n";
+    output_error = e.what();
+  }
+  if (!output_error.empty()) {
+    std::cerr << "netlab-loadgen: " << output_error << "\n";
     return 1;
   }
   if (result.exit_code != 0) std::cerr << "netlab-loadgen: " << result.exit_reason << "\n";

@@ -178,6 +178,10 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
   }
   out << "  generator    cpu " << fixed(r.cpu_pct) << "% (busiest thread " << fixed(r.busiest_thread_pct)
       << "%)  loop lag max " << c.loop_lag_max_us << " us\n";
+  if (o.mode != Mode::kConnect && r.connections_peak_active < o.connections) {
+    out << "  WARNING: only " << r.connections_peak_active << " of " << o.connections
+        << " connections were open at once (see connect errors; for many connections use --ramp or a larger server backlog)\n";
+  }
   if (r.generator_bottleneck) out << "  WARNING: the load generator was the bottleneck: " << r.bottleneck_reason << "\n";
   if (r.exit_reason != "ok") out << "  run ended: " << r.exit_reason << "\n";
 }
