@@ -14,12 +14,10 @@
 #include <stdexcept>
 
 #include "core/net/error.hpp"
+#include "loadgen/git_sha.hpp"
 
 #ifndef NETLAB_VERSION
 #define NETLAB_VERSION "unknown"
-#endif
-#ifndef NETLAB_GIT_SHA
-#define NETLAB_GIT_SHA ""
 #endif
 
 namespace netlab::loadgen {
@@ -227,7 +225,7 @@ std::string json_document(const Options& o, const RunResult& r, const std::vecto
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   out << "{\n  \"meta\": {\"tool\": \"netlab-loadgen\", \"version\": " << json_string(NETLAB_VERSION)
-      << ", \"git_sha\": " << json_string(NETLAB_GIT_SHA) << ", \"kernel\": "
+      << ", \"git_sha\": " << json_string(NETLAB_LOADGEN_GIT_SHA) << ", \"kernel\": "
       << json_string(std::string(uts.sysname) + " " + uts.release) << ", \"cpus\": " << sysconf(_SC_NPROCESSORS_ONLN)
       << ", \"finished\": " << json_string(stamp) << ", \"arguments\": [";
   for (size_t i = 0; i < argv.size(); ++i) out << (i ? ", " : "") << json_string(argv[i]);
