@@ -309,7 +309,7 @@ void Worker::on_event(uint32_t id, uint32_t events, int64_t now) {
     if (udp_) {
       read_udp(c, id);
     } else {
-      read_tcp(c, id);
+      read_tcp(c, id, (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
     }
   }
   if (c.state == State::kOpen && (events & EPOLLOUT) && c.unsent > 0) {

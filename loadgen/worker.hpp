@@ -110,7 +110,7 @@ class Worker {
   void open_conn(uint32_t id, int64_t now);
   void on_event(uint32_t id, uint32_t events, int64_t now);
   void on_connected(Conn& c, uint32_t id, int64_t now);
-  void read_tcp(Conn& c, uint32_t id);
+  void read_tcp(Conn& c, uint32_t id, bool peer_closed);
   void read_udp(Conn& c, uint32_t id);
   bool consume_echo(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);
   bool consume_http(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);

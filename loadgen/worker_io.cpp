@@ -34,7 +34,7 @@ bool get_seq(const char* in, uint64_t& seq) {
 
 }  // namespace
 
-void Worker::read_tcp(Conn& c, uint32_t id) {
+void Worker::read_tcp(Conn& c, uint32_t id, bool peer_closed) {
   for (;;) {
     ssize_t n = ::read(c.fd, buffer_.data(), buffer_.size());
     if (n > 0) {
@@ -44,7 +44,9 @@ void Worker::read_tcp(Conn& c, uint32_t id) {
       bool ok = options_.proto == ClientProto::kEcho ? consume_echo(c, id, buffer_.data(), len, now)
                                                      : consume_http(c, id, buffer_.data(), len, now);
       if (!ok || c.state != State::kOpen) return;
-      if (len < buffer_.size()) return;  // a short read drained the socket; the next edge wakes us
+      // A short read drained the socket and the next edge wakes us; but when the peer's FIN came
+      // with this edge no other edge follows, so read on to the end of the stream.
+      if (len < buffer_.size() && !peer_closed) return;
       continue;
     }
     if (n == 0) {
