@@ -111,19 +111,23 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < o.threads; ++t) {
+    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
+    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
+    workers.push_back(std::make_unique<Worker>(o, t, first, last - first));
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  for (auto& w : workers) {
+    while (!w->ready()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
   Timeline tl;
   tl.start_ns = now_ns();
   tl.measure_start_ns = tl.start_ns + o.warmup_ns;
   tl.measure_end_ns = tl.measure_start_ns + o.duration_ns;
   tl.connect_cap = std::max<int64_t>(1, plan.connect_cap / o.threads);
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int t = 0; t < o.threads; ++t) {
-    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
-    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
-    workers.push_back(std::make_unique<Worker>(o, tl, t, first, last - first));
-  }
-  std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  for (auto& w : workers) w->start(tl);
   if (o.warmup_ns > 0 && !o.quiet) std::cerr << "netlab-loadgen: warming up for " << o.warmup_text << "\n";
 
   Collector collector{workers, {}};

@@ -43,9 +43,8 @@ int64_t now_ns() {
   return ts.tv_sec * kSecond + ts.tv_nsec;
 }
 
-Worker::Worker(const Options& options, const Timeline& timeline, int index, int first, int count)
+Worker::Worker(const Options& options, int index, int first, int count)
     : options_(options),
-      timeline_(timeline),
       index_(index),
       first_(first),
       pipeline_(static_cast<uint32_t>(options.pipeline)),
@@ -58,10 +57,16 @@ Worker::Worker(const Options& options, const Timeline& timeline, int index, int 
   retry_.ring.resize(conns_.size());
   think_.ring.resize(2 * conns_.size() * pipeline_);
   for (uint32_t i = 0; i < pipeline_; ++i) request_run_ += request_;
-  double share = static_cast<double>(count) / options.connections;
-  if (options.rate > 0) rate_ = RateSchedule(timeline.start_ns, options.rate * share);
+}
+
+void Worker::start(const Timeline& timeline) {
+  timeline_ = timeline;
+  double share = static_cast<double>(conns_.size()) / options_.connections;
+  if (options_.rate > 0) rate_ = RateSchedule(timeline.start_ns, options_.rate * share);
   // Ramp: connection i of the whole run opens at i / ramp seconds; this worker's share keeps its pace.
-  ramp_ = RateSchedule(timeline.start_ns, options.ramp > 0 ? options.ramp * share : 1e12);
+  ramp_ = RateSchedule(timeline.start_ns, options_.ramp > 0 ? options_.ramp * share : 1e12);
+  go_.store(true, std::memory_order_release);
+  go_.notify_one();
 }
 
 Worker::~Worker() {
@@ -83,8 +88,11 @@ void Worker::run() {
   // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them.
   if (options_.mode == Mode::kOpen) prctl(PR_SET_TIMERSLACK, 1000UL);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  int err = errno;
+  ready_.store(true, std::memory_order_release);
+  go_.wait(false, std::memory_order_acquire);
   if (epoll_fd_ < 0) {
-    fatal_ = "epoll_create1: " + core::errno_text(errno);
+    fatal_ = "epoll_create1: " + core::errno_text(err);
   } else {
     loop();
   }

@@ -40,12 +40,17 @@ int64_t now_ns();
 class Worker {
  public:
   // Drives connections [first, first + count) of the run.
-  Worker(const Options& options, const Timeline& timeline, int index, int first, int count);
+  Worker(const Options& options, int index, int first, int count);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Thread body: sets up, says ready(), waits for start(), then runs the loop.
   void run();
+  // Main thread: the clock starts only once every loop thread is ready, so a slow start (thread
+  // creation under a sanitizer, a loaded machine) never eats into the measurement.
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  void start(const Timeline& timeline);
 
   // Main thread side.
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
@@ -128,7 +133,7 @@ class Worker {
   Slot* slots(uint32_t id) { return &slots_[static_cast<size_t>(id) * pipeline_]; }
 
   const Options& options_;
-  const Timeline timeline_;
+  Timeline timeline_;  // written by start() before go_ is released, read-only after
   const int index_;
   const int first_;
   const uint32_t pipeline_;
@@ -157,6 +162,8 @@ class Worker {
   Metrics published_;
   std::string fatal_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> go_{false};
   std::atomic<bool> finished_{false};
   std::atomic<uint64_t> flushes_{0};
   std::atomic<int> active_{0};
