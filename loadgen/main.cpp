@@ -111,24 +111,28 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < o.threads; ++t) {
+    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
+    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
+    workers.push_back(std::make_unique<Worker>(o, t, first, last - first));
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  for (auto& w : workers) {
+    while (!w->ready()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
   Timeline tl;
   tl.start_ns = now_ns();
   tl.measure_start_ns = tl.start_ns + o.warmup_ns;
   tl.measure_end_ns = tl.measure_start_ns + o.duration_ns;
   tl.connect_cap = std::max<int64_t>(1, plan.connect_cap / o.threads);
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int t = 0; t < o.threads; ++t) {
-    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
-    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
-    workers.push_back(std::make_unique<Worker>(o, tl, t, first, last - first));
-  }
-  std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  for (auto& w : workers) w->start(tl);
   if (o.warmup_ns > 0 && !o.quiet) std::cerr << "netlab-loadgen: warming up for " << o.warmup_text << "\n";
 
   Collector collector{workers, {}};
   RunResult result;
-  std::vector<SecondRow> rows;
+  std::string output_error;
   uint64_t expected = 1;  // flush 1 ends the warm-up; flush k + 1 ends second k
   int64_t cpu_start = 0, measure_end = tl.measure_end_ns;
   int failing_seconds = 0;
@@ -160,7 +164,14 @@ int main(int argc, char** argv) {
       double seconds = static_cast<double>(std::min(from + kSecond, measure_end) - from) / 1e9;
       SecondRow row = make_row(second, interval, seconds, interval.counters.active_at_end);
       result.connections_peak_active = std::max(result.connections_peak_active, interval.counters.active_peak);
-      rows.push_back(row);
+      // Each second is appended as it ends: a run killed outright still leaves its time series.
+      if (!o.timeseries.empty() && output_error.empty()) {
+        try {
+          append_with_header(o.timeseries, timeseries_header(), timeseries_row(o.label, row));
+        } catch (const std::exception& e) {
+          output_error = e.what();
+        }
+      }
       result.total.add(interval);
       if (!o.quiet) std::cerr << live_line(row, o.connections);
       // Nothing connected and nothing answered for two seconds running: the target is gone.
@@ -192,9 +203,12 @@ int main(int argc, char** argv) {
   print_summary(std::cout, o, result);
   std::cout.flush();
   try {
-    write_outputs(o, result, rows, args);
+    write_outputs(o, result, args);
   } catch (const std::exception& e) {
-    std::cerr << "netlab-loadgen: " << e.what() << "\n";
+    output_error = e.what();
+  }
+  if (!output_error.empty()) {
+    std::cerr << "netlab-loadgen: " << output_error << "\n";
     return 1;
   }
   if (result.exit_code != 0) std::cerr << "netlab-loadgen: " << result.exit_reason << "\n";

@@ -45,14 +45,8 @@ void finish_result(const Options& o, RunResult& r) {
   }
 }
 
-void write_outputs(const Options& o, const RunResult& r, const std::vector<SecondRow>& rows,
-                   const std::vector<std::string>& argv) {
+void write_outputs(const Options& o, const RunResult& r, const std::vector<std::string>& argv) {
   if (!o.csv.empty()) append_with_header(o.csv, csv_header(), csv_row(o, r));
-  if (!o.timeseries.empty()) {
-    std::string text;
-    for (const auto& row : rows) text += timeseries_row(o.label, row);
-    append_with_header(o.timeseries, timeseries_header(), text);
-  }
   if (!o.hgrm.empty()) {
     std::ostringstream out;
     r.total.latency.write_hgrm(out);

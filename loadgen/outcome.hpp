@@ -16,7 +16,7 @@ constexpr uint64_t kLoopLagLimitUs = 10'000;  // timers running 10 ms late canno
 // Fills generator_bottleneck, bottleneck_reason, exit_code and exit_reason (keeping an earlier
 // failure reason).
 void finish_result(const Options& o, RunResult& r);
-void write_outputs(const Options& o, const RunResult& r, const std::vector<SecondRow>& rows,
-                   const std::vector<std::string>& argv);
+// --csv, --hgrm and --json (--timeseries rows are appended by the main loop as seconds end).
+void write_outputs(const Options& o, const RunResult& r, const std::vector<std::string>& argv);
 
 }  // namespace netlab::loadgen

@@ -14,12 +14,10 @@
 #include <stdexcept>
 
 #include "core/net/error.hpp"
+#include "loadgen/git_sha.hpp"
 
 #ifndef NETLAB_VERSION
 #define NETLAB_VERSION "unknown"
-#endif
-#ifndef NETLAB_GIT_SHA
-#define NETLAB_GIT_SHA ""
 #endif
 
 namespace netlab::loadgen {
@@ -168,12 +166,20 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
           << error_description(c, k) << "\n";
     }
   }
-  if (o.mode == Mode::kOpen) out << "  pacing       " << c.late_sends << " late sends (> 1 ms behind schedule)\n";
+  if (o.mode == Mode::kOpen) {
+    out << "  pacing       achieved " << fixed(qps(r)) << " of " << fixed(o.rate) << " req/s ("
+        << fixed(o.rate > 0 ? 100 * qps(r) / o.rate : 0) << "%), " << c.late_sends
+        << " late sends (> 1 ms behind schedule)\n";
+  }
   if (o.transport == Transport::kUdp) {
     out << "  udp          lost " << c.udp_lost << "  duplicate " << c.udp_duplicate << "  late " << c.udp_late << "\n";
   }
   out << "  generator    cpu " << fixed(r.cpu_pct) << "% (busiest thread " << fixed(r.busiest_thread_pct)
       << "%)  loop lag max " << c.loop_lag_max_us << " us\n";
+  if (o.mode != Mode::kConnect && r.connections_peak_active < o.connections) {
+    out << "  WARNING: only " << r.connections_peak_active << " of " << o.connections
+        << " connections were open at once (see connect errors; for many connections use --ramp or a larger server backlog)\n";
+  }
   if (r.generator_bottleneck) out << "  WARNING: the load generator was the bottleneck: " << r.bottleneck_reason << "\n";
   if (r.exit_reason != "ok") out << "  run ended: " << r.exit_reason << "\n";
 }
@@ -219,7 +225,7 @@ std::string json_document(const Options& o, const RunResult& r, const std::vecto
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   out << "{\n  \"meta\": {\"tool\": \"netlab-loadgen\", \"version\": " << json_string(NETLAB_VERSION)
-      << ", \"git_sha\": " << json_string(NETLAB_GIT_SHA) << ", \"kernel\": "
+      << ", \"git_sha\": " << json_string(NETLAB_LOADGEN_GIT_SHA) << ", \"kernel\": "
       << json_string(std::string(uts.sysname) + " " + uts.release) << ", \"cpus\": " << sysconf(_SC_NPROCESSORS_ONLN)
       << ", \"finished\": " << json_string(stamp) << ", \"arguments\": [";
   for (size_t i = 0; i < argv.size(); ++i) out << (i ? ", " : "") << json_string(argv[i]);

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,9 +43,8 @@ int64_t now_ns() {
   return ts.tv_sec * kSecond + ts.tv_nsec;
 }
 
-Worker::Worker(const Options& options, const Timeline& timeline, int index, int first, int count)
+Worker::Worker(const Options& options, int index, int first, int count)
     : options_(options),
-      timeline_(timeline),
       index_(index),
       first_(first),
       pipeline_(static_cast<uint32_t>(options.pipeline)),
@@ -57,10 +57,16 @@ Worker::Worker(const Options& options, const Timeline& timeline, int index, int 
   retry_.ring.resize(conns_.size());
   think_.ring.resize(2 * conns_.size() * pipeline_);
   for (uint32_t i = 0; i < pipeline_; ++i) request_run_ += request_;
-  double share = static_cast<double>(count) / options.connections;
-  if (options.rate > 0) rate_ = RateSchedule(timeline.start_ns, options.rate * share);
+}
+
+void Worker::start(const Timeline& timeline) {
+  timeline_ = timeline;
+  double share = static_cast<double>(conns_.size()) / options_.connections;
+  if (options_.rate > 0) rate_ = RateSchedule(timeline.start_ns, options_.rate * share);
   // Ramp: connection i of the whole run opens at i / ramp seconds; this worker's share keeps its pace.
-  ramp_ = RateSchedule(timeline.start_ns, options.ramp > 0 ? options.ramp * share : 1e12);
+  ramp_ = RateSchedule(timeline.start_ns, options_.ramp > 0 ? options_.ramp * share : 1e12);
+  go_.store(true, std::memory_order_release);
+  go_.notify_one();
 }
 
 Worker::~Worker() {
@@ -79,9 +85,14 @@ void Worker::take(Metrics& into) {
 }
 
 void Worker::run() {
+  // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them.
+  if (options_.mode == Mode::kOpen) prctl(PR_SET_TIMERSLACK, 1000UL);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  int err = errno;
+  ready_.store(true, std::memory_order_release);
+  go_.wait(false, std::memory_order_acquire);
   if (epoll_fd_ < 0) {
-    fatal_ = "epoll_create1: " + core::errno_text(errno);
+    fatal_ = "epoll_create1: " + core::errno_text(err);
   } else {
     loop();
   }
@@ -112,9 +123,15 @@ void Worker::loop() {
     int64_t wait = std::max<int64_t>(0, deadline - now);
     timespec ts{static_cast<time_t>(wait / kSecond), static_cast<long>(wait % kSecond)};
     int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
+    if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
+      n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
+    }
+    int64_t before = now;
     now = now_ns();
-    if (now > deadline) {
-      auto lag_us = static_cast<uint64_t>((now - deadline) / 1000);
+    // Loop lag: how far the wait overshot what was asked (the thread was not scheduled, or the
+    // timer fired late). A deadline already past when the wait began is backlog, not lag.
+    if (now > std::max(deadline, before)) {
+      auto lag_us = static_cast<uint64_t>((now - std::max(deadline, before)) / 1000);
       metrics_.counters.loop_lag_max_us = std::max(metrics_.counters.loop_lag_max_us, lag_us);
     }
     for (int i = 0; i < n; ++i) on_event(events[i].data.u32, events[i].events, now);
@@ -238,8 +255,9 @@ void Worker::open_conn(uint32_t id, int64_t now) {
     }
   }
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (udp_ ? 0u : static_cast<uint32_t>(EPOLLOUT));
   ev.data.u32 = id;
+  c.out_armed = !udp_;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0) return fail(c, id, ErrorKind::kConnect, errno, "epoll_ctl");
   if (::connect(c.fd, target.sockaddr_ptr(), target.length()) == 0) {
     return on_connected(c, id, now);
@@ -256,6 +274,9 @@ void Worker::on_connected(Conn& c, uint32_t id, int64_t now) {
   metrics_.counters.active_peak = std::max<int64_t>(metrics_.counters.active_peak, active);
   established_total_.store(established_total_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++metrics_.counters.connections_established;
+  // A connection that lives for many requests drops write interest (one epoll_ctl per
+  // connection); in connect mode it lives for one request and keeps it.
+  if (c.out_armed && options_.mode != Mode::kConnect) arm_out(c, id, false);
   if (!udp_) metrics_.connect.record(static_cast<uint64_t>((now - c.connect_start + 500) / 1000));
   if (measuring_over_) return;
   if (options_.mode == Mode::kOpen) {
@@ -296,10 +317,23 @@ void Worker::on_event(uint32_t id, uint32_t events, int64_t now) {
     if (udp_) {
       read_udp(c, id);
     } else {
-      read_tcp(c, id);
+      read_tcp(c, id, (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
     }
   }
-  if (c.state == State::kOpen && (events & EPOLLOUT) && c.unsent > 0) write_pending(c, id);
+  if (c.state == State::kOpen && (events & EPOLLOUT) && c.unsent > 0) {
+    write_pending(c, id);
+    if (c.state == State::kOpen && c.unsent == 0 && c.out_armed && options_.mode != Mode::kConnect) {
+      arm_out(c, id, false);
+    }
+  }
+}
+
+void Worker::arm_out(Conn& c, uint32_t id, bool on) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  ev.data.u32 = id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev) != 0) return fail(c, id, ErrorKind::kWrite, errno, "epoll_ctl");
+  c.out_armed = on;
 }
 
 void Worker::count_error(ErrorKind kind, int err, const char* detail) {
@@ -321,6 +355,7 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
   c.fd = -1;
   c.state = State::kClosed;
   c.in_flight = c.head = c.unsent = c.resp_off = c.think_queued = 0;
+  c.out_armed = false;
   c.http.reset();
   ++c.generation;
   for (uint32_t i = 0; i < pipeline_; ++i) slots(id)[i].used = false;
@@ -350,7 +385,7 @@ void Worker::check_timeouts(int64_t now) {
         if (!s.used || now - s.sent <= options_.timeout_ns) continue;
         s.used = false;
         --c.in_flight;
-        c.lost_bits |= uint64_t{1} << (s.seq % 64);
+        c.lost[c.lost_next++ % c.lost.size()] = s.seq;
         if (!measuring_over_) {
           ++metrics_.counters.udp_lost;
           count_error(ErrorKind::kTimeout, 0, "datagram lost: no answer within --timeout");

@@ -1,8 +1,10 @@
 // Worker: one event loop on one thread driving its share of the connections.
 //
-// Hot path (per request): one write() or send(), one read() per readiness event, responses of many
-// sockets per epoll_wait, no locks, no allocation and no epoll_ctl (sockets are registered once,
-// edge-triggered for both directions, and close() removes them). Timers (ramp, think time, open-loop
+// Hot path (per request): one send(), one read() per readiness event, responses of many sockets
+// per epoll_wait, no locks, no allocation and no epoll_ctl. Sockets are registered once,
+// edge-triggered; write interest is on only while connecting or while a write waits for room
+// (otherwise every ACK freeing send-buffer space would wake the loop for nothing), and close()
+// removes them. Timers (ramp, think time, open-loop
 // pacing, reconnects, timeouts, the once-per-second flush) are plain deadlines checked after each
 // wait; epoll_pwait2 sleeps with nanosecond precision so open-loop pacing works below 1 ms.
 //
@@ -10,6 +12,7 @@
 // request_stop() and take(); take() locks a mutex the worker takes once per second.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -37,12 +40,17 @@ int64_t now_ns();
 class Worker {
  public:
   // Drives connections [first, first + count) of the run.
-  Worker(const Options& options, const Timeline& timeline, int index, int first, int count);
+  Worker(const Options& options, int index, int first, int count);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Thread body: sets up, says ready(), waits for start(), then runs the loop.
   void run();
+  // Main thread: the clock starts only once every loop thread is ready, so a slow start (thread
+  // creation under a sanitizer, a loaded machine) never eats into the measurement.
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  void start(const Timeline& timeline);
 
   // Main thread side.
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
@@ -68,6 +76,7 @@ class Worker {
     int fd = -1;
     State state = State::kClosed;
     bool in_free_list = false;
+    bool out_armed = false;  // EPOLLOUT in the interest set (connecting, or a write is waiting)
     uint32_t generation = 0;
     uint32_t in_flight = 0;
     uint32_t head = 0;      // oldest in-flight slot (TCP: answers come in order)
@@ -75,8 +84,11 @@ class Worker {
     uint32_t resp_off = 0;  // echo: bytes of the current answer checked so far
     uint32_t think_queued = 0;  // closed loop with --think: requests waiting in think_
     int64_t connect_start = 0;
-    uint64_t next_seq = 0;  // UDP sequence numbers, and which recent ones were answered or lost
-    uint64_t answered_bits = 0, lost_bits = 0;
+    uint64_t next_seq = 0;  // UDP sequence numbers
+    // The last kLostMemory datagrams declared lost: an answer to one of them is late, an answer
+    // to any other already-answered number is a duplicate.
+    std::array<uint64_t, 4> lost{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+    uint8_t lost_next = 0;
     HttpResponseParser http;
   };
   struct Timer {  // an entry of a FIFO queue with one fixed delay, so deadlines stay ordered
@@ -103,7 +115,7 @@ class Worker {
   void open_conn(uint32_t id, int64_t now);
   void on_event(uint32_t id, uint32_t events, int64_t now);
   void on_connected(Conn& c, uint32_t id, int64_t now);
-  void read_tcp(Conn& c, uint32_t id);
+  void read_tcp(Conn& c, uint32_t id, bool peer_closed);
   void read_udp(Conn& c, uint32_t id);
   bool consume_echo(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);
   bool consume_http(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);
@@ -112,6 +124,7 @@ class Worker {
   void send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intended, int64_t now);
   void send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now);
   void write_pending(Conn& c, uint32_t id);
+  void arm_out(Conn& c, uint32_t id, bool on);
   void fail(Conn& c, uint32_t id, ErrorKind kind, int err, const char* detail);
   void close_conn(Conn& c, uint32_t id, bool retry_later);
   void check_timeouts(int64_t now);
@@ -120,7 +133,7 @@ class Worker {
   Slot* slots(uint32_t id) { return &slots_[static_cast<size_t>(id) * pipeline_]; }
 
   const Options& options_;
-  const Timeline timeline_;
+  Timeline timeline_;  // written by start() before go_ is released, read-only after
   const int index_;
   const int first_;
   const uint32_t pipeline_;
@@ -149,6 +162,8 @@ class Worker {
   Metrics published_;
   std::string fatal_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> go_{false};
   std::atomic<bool> finished_{false};
   std::atomic<uint64_t> flushes_{0};
   std::atomic<int> active_{0};

@@ -34,7 +34,7 @@ bool get_seq(const char* in, uint64_t& seq) {
 
 }  // namespace
 
-void Worker::read_tcp(Conn& c, uint32_t id) {
+void Worker::read_tcp(Conn& c, uint32_t id, bool peer_closed) {
   for (;;) {
     ssize_t n = ::read(c.fd, buffer_.data(), buffer_.size());
     if (n > 0) {
@@ -44,7 +44,9 @@ void Worker::read_tcp(Conn& c, uint32_t id) {
       bool ok = options_.proto == ClientProto::kEcho ? consume_echo(c, id, buffer_.data(), len, now)
                                                      : consume_http(c, id, buffer_.data(), len, now);
       if (!ok || c.state != State::kOpen) return;
-      if (len < buffer_.size()) return;  // a short read drained the socket; the next edge wakes us
+      // A short read drained the socket and the next edge wakes us; but when the peer's FIN came
+      // with this edge no other edge follows, so read on to the end of the stream.
+      if (len < buffer_.size() && !peer_closed) return;
       continue;
     }
     if (n == 0) {
@@ -181,10 +183,14 @@ void Worker::write_pending(Conn& c, uint32_t id) {
   ssize_t n = ::send(c.fd, from, c.unsent, MSG_NOSIGNAL);
   if (n >= 0) {
     metrics_.counters.bytes_sent += static_cast<uint64_t>(n);
-    c.unsent -= static_cast<uint32_t>(n);  // the rest goes out on the next EPOLLOUT edge
+    c.unsent -= static_cast<uint32_t>(n);
+    if (c.unsent > 0 && !c.out_armed) arm_out(c, id, true);  // the rest goes out on EPOLLOUT
     return;
   }
-  if (errno == EAGAIN || errno == EINTR) return;
+  if (errno == EAGAIN || errno == EINTR) {
+    if (!c.out_armed) arm_out(c, id, true);
+    return;
+  }
   int err = errno;
   fail(c, id, (err == ECONNRESET || err == EPIPE) ? ErrorKind::kReset : ErrorKind::kWrite, err, "write");
 }
@@ -200,8 +206,6 @@ void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
   char* out = buffer_.data();
   put_seq(out, seq);
   std::memcpy(out + kSeqDigits, request_.data() + kSeqDigits, request_.size() - kSeqDigits);
-  c.answered_bits &= ~(uint64_t{1} << (seq % 64));
-  c.lost_bits &= ~(uint64_t{1} << (seq % 64));
   s[i] = Slot{intended, now, seq, true};
   ++c.in_flight;
   ++metrics_.counters.requests_sent;
@@ -236,19 +240,18 @@ void Worker::read_udp(Conn& c, uint32_t id) {
     Slot* s = slots(id);
     uint32_t i = 0;
     while (i < pipeline_ && !(s[i].used && s[i].seq == seq)) ++i;
-    uint64_t bit = uint64_t{1} << (seq % 64);
     if (i < pipeline_) {
       s[i].used = false;
       --c.in_flight;
-      c.answered_bits |= bit;
       complete(c, id, s[i], now);
       after_answer(c, id, now);
       if (c.state != State::kOpen) return;
-    } else if (measuring_over_) {
       continue;
-    } else if (c.next_seq - seq <= 64 && (c.lost_bits & bit)) {
-      c.lost_bits &= ~bit;
-      c.answered_bits |= bit;
+    }
+    if (measuring_over_) continue;
+    auto late = std::find(c.lost.begin(), c.lost.end(), seq);
+    if (late != c.lost.end()) {
+      *late = UINT64_MAX;  // a second copy of it is a duplicate
       ++metrics_.counters.udp_late;
     } else {
       ++metrics_.counters.udp_duplicate;

