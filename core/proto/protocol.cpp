@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/proto/echo.hpp"
+#include "core/proto/http.hpp"
 
 namespace netlab::proto {
 namespace {
@@ -16,6 +17,7 @@ struct Entry {
 
 constexpr Entry kProtocols[] = {
     {Protocol::kEcho, "echo", true, true},
+    {Protocol::kHttp, "http", true, false},
 };
 
 const Entry& entry(Protocol protocol) {
@@ -60,6 +62,11 @@ std::string busy_reply(Protocol protocol, std::string_view reason) {
   switch (protocol) {
     case Protocol::kEcho:
       return "ERR server busy: " + std::string(reason) + "\n";
+    case Protocol::kHttp: {
+      std::string body = "503 server busy: " + std::string(reason) + "\n";
+      return "HTTP/1.1 503 Service Unavailable\r\nServer: netlab\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             "Content-Length: " + std::to_string(body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body;
+    }
   }
   return {};
 }
@@ -71,6 +78,13 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       core::Workload workload = config.workload;
       return [workload, max_line] { return std::make_unique<EchoSession>(workload, max_line); };
     }
+    case Protocol::kHttp: {
+      // Opened once: a missing root fails at start-up, and every session shares the directory fd.
+      std::shared_ptr<const FileRoot> root;
+      if (!config.root.empty()) root = std::make_shared<const FileRoot>(config.root);
+      core::Workload workload = config.workload;
+      return [root, workload] { return std::make_unique<HttpSession>(root, workload); };
+    }
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no stream form");
 }
@@ -79,6 +93,8 @@ std::unique_ptr<DatagramService> make_datagram_service(const ProtocolConfig& con
   switch (config.protocol) {
     case Protocol::kEcho:
       return std::make_unique<EchoDatagramService>(config.workload);
+    default:
+      break;
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no datagram form");
 }

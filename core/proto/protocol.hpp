@@ -11,7 +11,7 @@
 
 namespace netlab::proto {
 
-enum class Protocol { kEcho };
+enum class Protocol { kEcho, kHttp };
 
 struct ProtocolConfig {
   Protocol protocol = Protocol::kEcho;
