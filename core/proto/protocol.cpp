@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/proto/echo.hpp"
+#include "core/proto/file.hpp"
 #include "core/proto/http.hpp"
 
 namespace netlab::proto {
@@ -18,6 +19,7 @@ struct Entry {
 constexpr Entry kProtocols[] = {
     {Protocol::kEcho, "echo", true, true},
     {Protocol::kHttp, "http", true, false},
+    {Protocol::kFile, "file", true, false},
 };
 
 const Entry& entry(Protocol protocol) {
@@ -62,6 +64,8 @@ std::string busy_reply(Protocol protocol, std::string_view reason) {
   switch (protocol) {
     case Protocol::kEcho:
       return "ERR server busy: " + std::string(reason) + "\n";
+    case Protocol::kFile:
+      return file_frame(format_file_reply(421, 0, "server busy: " + std::string(reason)));
     case Protocol::kHttp: {
       std::string body = "503 server busy: " + std::string(reason) + "\n";
       return "HTTP/1.1 503 Service Unavailable\r\nServer: netlab\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -84,6 +88,14 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       if (!config.root.empty()) root = std::make_shared<const FileRoot>(config.root);
       core::Workload workload = config.workload;
       return [root, workload] { return std::make_unique<HttpSession>(root, workload); };
+    }
+    case Protocol::kFile: {
+      if (config.root.empty()) {
+        throw std::invalid_argument("the file protocol needs --root DIR: the folder it serves and stores files in");
+      }
+      auto library = std::make_shared<const FileRoot>(config.root);
+      core::Workload workload = config.workload;
+      return [library, workload] { return std::make_unique<FileSession>(library, workload); };
     }
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no stream form");

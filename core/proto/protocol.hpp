@@ -11,7 +11,7 @@
 
 namespace netlab::proto {
 
-enum class Protocol { kEcho, kHttp };
+enum class Protocol { kEcho, kHttp, kFile };
 
 struct ProtocolConfig {
   Protocol protocol = Protocol::kEcho;
