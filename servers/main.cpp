@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
   app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; bare number = us")
       ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
+  app.add_option("--admin-notice", options.protocol.admin_notice,
+                 "chat: a notice every member gets on joining; lines typed on stdin go to all at once" +
+                     (tcp ? unused : std::string()));
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/proto/chat.hpp"
 #include "core/proto/echo.hpp"
 #include "core/proto/file.hpp"
 #include "core/proto/http.hpp"
@@ -14,12 +15,14 @@ struct Entry {
   std::string_view name;
   bool stream;
   bool datagram;
+  bool admin_notices = false;
 };
 
 constexpr Entry kProtocols[] = {
     {Protocol::kEcho, "echo", true, true},
     {Protocol::kHttp, "http", true, false},
     {Protocol::kFile, "file", true, false},
+    {Protocol::kChat, "chat", false, true, true},
 };
 
 const Entry& entry(Protocol protocol) {
@@ -59,11 +62,14 @@ std::vector<std::string> protocol_names() {
 
 bool is_stream_protocol(Protocol protocol) { return entry(protocol).stream; }
 bool is_datagram_protocol(Protocol protocol) { return entry(protocol).datagram; }
+bool takes_admin_notices(Protocol protocol) { return entry(protocol).admin_notices; }
 
 std::string busy_reply(Protocol protocol, std::string_view reason) {
   switch (protocol) {
     case Protocol::kEcho:
       return "ERR server busy: " + std::string(reason) + "\n";
+    case Protocol::kChat:
+      return "ERR server busy: " + std::string(reason);
     case Protocol::kFile:
       return file_frame(format_file_reply(421, 0, "server busy: " + std::string(reason)));
     case Protocol::kHttp: {
@@ -97,6 +103,8 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       core::Workload workload = config.workload;
       return [library, workload] { return std::make_unique<FileSession>(library, workload); };
     }
+    case Protocol::kChat:
+      break;
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no stream form");
 }
@@ -105,7 +113,14 @@ std::unique_ptr<DatagramService> make_datagram_service(const ProtocolConfig& con
   switch (config.protocol) {
     case Protocol::kEcho:
       return std::make_unique<EchoDatagramService>(config.workload);
-    default:
+    case Protocol::kChat: {
+      ChatOptions options;
+      options.join_notice = config.admin_notice;
+      options.workload = config.workload;
+      return std::make_unique<ChatService>(std::move(options));
+    }
+    case Protocol::kHttp:
+    case Protocol::kFile:
       break;
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no datagram form");

@@ -64,9 +64,10 @@ void FileClient::read_data(uint64_t n, const std::function<void(std::string_view
   if (first > 0) sink(std::string_view(buf_).substr(0, first));
   buf_.erase(0, first);
   n -= first;
-  static char chunk[1 << 20];
+  if (n > 0 && chunk_.empty()) chunk_.resize(1 << 20);
   while (n > 0) {
-    ssize_t got = core::read_some(fd_.get(), chunk, static_cast<size_t>(std::min<uint64_t>(n, sizeof chunk)));
+    char* chunk = chunk_.data();
+    ssize_t got = core::read_some(fd_.get(), chunk, static_cast<size_t>(std::min<uint64_t>(n, chunk_.size())));
     if (got == 0) fail("the server closed the connection mid-transfer");
     if (got < 0) fail("cannot read from the server: " + core::errno_text(errno));
     sink({chunk, static_cast<size_t>(got)});

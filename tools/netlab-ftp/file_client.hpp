@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/net/address.hpp"
 #include "core/net/fd.hpp"
@@ -36,7 +37,8 @@ class FileClient {
   void read_data(uint64_t n, const std::function<void(std::string_view)>& sink);
 
   core::Fd fd_;
-  std::string buf_;  // bytes read but not yet used
+  std::string buf_;          // bytes read but not yet used
+  std::vector<char> chunk_;  // the receive buffer for data (1 MiB once a transfer needs it)
 };
 
 }  // namespace netlab::tools
