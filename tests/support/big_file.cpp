@@ -12,13 +12,35 @@
 namespace netlab::test {
 
 void Checksum::update(std::string_view bytes) {
-  uint64_t h = hash_;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  hash_ = h;
   size_ += bytes.size();
+  while (carried_ > 0 && carried_ < 8 && !bytes.empty()) {
+    carry_[carried_++] = bytes.front();
+    bytes.remove_prefix(1);
+  }
+  if (carried_ == 8) {
+    uint64_t w;
+    std::memcpy(&w, carry_, 8);
+    mix(w);
+    carried_ = 0;
+  }
+  while (bytes.size() >= 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data(), 8);
+    mix(w);
+    bytes.remove_prefix(8);
+  }
+  std::memcpy(carry_ + carried_, bytes.data(), bytes.size());
+  carried_ += bytes.size();
+}
+
+uint64_t Checksum::value() const {
+  uint64_t h = hash_;
+  if (carried_ > 0) {
+    uint64_t w = static_cast<uint64_t>(carried_) << 56;  // the top byte says how long the tail is
+    std::memcpy(&w, carry_, carried_);
+    h = (h ^ w) * 1099511628211ull;
+  }
+  return h;
 }
 
 uint64_t write_pattern_file(const std::string& path, uint64_t size, uint64_t seed) {
