@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 namespace netlab::proto {
 namespace {
@@ -30,13 +31,31 @@ constexpr std::string_view kIndex =
     "<p>This is the built-in page of a netlab server. Start it with <code>--root DIR</code> to serve "
     "the files in DIR.</p>\n</body></html>\n";
 
+// "Date: Tue, 24 Nov 2026 00:01:02 GMT\r\n" (RFC 9110 6.6.1), formatted at most once a second per
+// thread: servers never call setlocale, so strftime's names are the C locale's English ones.
+std::string_view date_line() {
+  thread_local std::time_t cached = -1;
+  thread_local char line[64];
+  thread_local size_t len = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != cached) {
+    std::tm t{};
+    gmtime_r(&now, &t);
+    len = std::strftime(line, sizeof line, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &t);
+    cached = now;
+  }
+  return {line, len};
+}
+
 // Appends the status line and the headers every reply carries.
 void head_lines(std::string& h, int status, uint64_t length, std::string_view type, bool close, bool echo_keep_alive) {
   char line[96];
   int n = std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
   h.append(line, static_cast<size_t>(n));
   h += reason(status);
-  h += "\r\nServer: netlab\r\nContent-Type: ";
+  h += "\r\nServer: netlab\r\n";
+  h += date_line();
+  h += "Content-Type: ";
   h += type;
   n = std::snprintf(line, sizeof line, "\r\nContent-Length: %llu\r\n", static_cast<unsigned long long>(length));
   h.append(line, static_cast<size_t>(n));
