@@ -101,6 +101,18 @@ TEST_F(FileTransferTest, BusyServerRefusesInProtocolTerms) {
   EXPECT_EQ(text.substr(0, 18), "421 0 server busy:");
 }
 
+TEST_F(FileTransferTest, NetlabFtpMenuAndPrompt) {
+  auto server = start("iterative_tcp");
+  write_pattern_file((base_ / "lib" / "notes.txt").string(), 1234);
+  auto r = run_command({bin_path("netlab-ftp"), server->address().to_string()}, "list\n2 nope\nbogus\nquit\n");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("1) list"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("4) quit"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ftp> 1234 notes.txt\n(1 file)\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("404: no such file: nope"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("usage: list | get NAME | put PATH | quit"), std::string::npos) << r.output;
+}
+
 TEST(NetlabFtpCliTest, HelpAndBadServerAddress) {
   auto help = run_command({bin_path("netlab-ftp"), "--help"});
   EXPECT_EQ(help.status, 0);
