@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
                  "Event models: close a connection whose queued output made no progress this long")
       ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
+  app.add_option("--admin-notice", options.protocol.admin_notice,
+                 "chat: a notice every member gets on joining; lines typed on stdin go to all at once" +
+                     (tcp ? unused : std::string()));
 
   bool model_info = false;
   app.add_flag("--model-info", model_info,

@@ -2,7 +2,10 @@
 
 #include <stdexcept>
 
+#include "core/proto/chat.hpp"
 #include "core/proto/echo.hpp"
+#include "core/proto/file.hpp"
+#include "core/proto/http.hpp"
 
 namespace netlab::proto {
 namespace {
@@ -12,10 +15,14 @@ struct Entry {
   std::string_view name;
   bool stream;
   bool datagram;
+  bool admin_notices = false;
 };
 
 constexpr Entry kProtocols[] = {
     {Protocol::kEcho, "echo", true, true},
+    {Protocol::kHttp, "http", true, false},
+    {Protocol::kFile, "file", true, false},
+    {Protocol::kChat, "chat", false, true, true},
 };
 
 const Entry& entry(Protocol protocol) {
@@ -55,11 +62,21 @@ std::vector<std::string> protocol_names() {
 
 bool is_stream_protocol(Protocol protocol) { return entry(protocol).stream; }
 bool is_datagram_protocol(Protocol protocol) { return entry(protocol).datagram; }
+bool takes_admin_notices(Protocol protocol) { return entry(protocol).admin_notices; }
 
 std::string busy_reply(Protocol protocol, std::string_view reason) {
   switch (protocol) {
     case Protocol::kEcho:
       return "ERR server busy: " + std::string(reason) + "\n";
+    case Protocol::kChat:
+      return "ERR server busy: " + std::string(reason);
+    case Protocol::kFile:
+      return file_frame(format_file_reply(421, 0, "server busy: " + std::string(reason)));
+    case Protocol::kHttp: {
+      std::string body = "503 server busy: " + std::string(reason) + "\n";
+      return "HTTP/1.1 503 Service Unavailable\r\nServer: netlab\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             "Content-Length: " + std::to_string(body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body;
+    }
   }
   return {};
 }
@@ -71,6 +88,23 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       core::Workload workload = config.workload;
       return [workload, max_line] { return std::make_unique<EchoSession>(workload, max_line); };
     }
+    case Protocol::kHttp: {
+      // Opened once: a missing root fails at start-up, and every session shares the directory fd.
+      std::shared_ptr<const FileRoot> root;
+      if (!config.root.empty()) root = std::make_shared<const FileRoot>(config.root);
+      core::Workload workload = config.workload;
+      return [root, workload] { return std::make_unique<HttpSession>(root, workload); };
+    }
+    case Protocol::kFile: {
+      if (config.root.empty()) {
+        throw std::invalid_argument("the file protocol needs --root DIR: the folder it serves and stores files in");
+      }
+      auto library = std::make_shared<const FileRoot>(config.root);
+      core::Workload workload = config.workload;
+      return [library, workload] { return std::make_unique<FileSession>(library, workload); };
+    }
+    case Protocol::kChat:
+      break;
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no stream form");
 }
@@ -79,6 +113,15 @@ std::unique_ptr<DatagramService> make_datagram_service(const ProtocolConfig& con
   switch (config.protocol) {
     case Protocol::kEcho:
       return std::make_unique<EchoDatagramService>(config.workload);
+    case Protocol::kChat: {
+      ChatOptions options;
+      options.join_notice = config.admin_notice;
+      options.workload = config.workload;
+      return std::make_unique<ChatService>(std::move(options));
+    }
+    case Protocol::kHttp:
+    case Protocol::kFile:
+      break;
   }
   throw std::invalid_argument(std::string(protocol_name(config.protocol)) + " has no datagram form");
 }

@@ -11,13 +11,14 @@
 
 namespace netlab::proto {
 
-enum class Protocol { kEcho };
+enum class Protocol { kEcho, kHttp, kFile, kChat };
 
 struct ProtocolConfig {
   Protocol protocol = Protocol::kEcho;
   core::Workload workload;
   size_t max_line = 0;  // 0: the protocol's default
   std::string root;     // document root (http) or file library (file)
+  std::string admin_notice;  // chat: the operator's notice every member gets on joining
 };
 
 // Throws std::invalid_argument listing the known names.
@@ -26,6 +27,9 @@ std::string_view protocol_name(Protocol protocol);
 std::vector<std::string> protocol_names();
 bool is_stream_protocol(Protocol protocol);
 bool is_datagram_protocol(Protocol protocol);
+// True when the protocol broadcasts operator notices (chat): models then feed the server's standard
+// input to DatagramService::on_admin.
+bool takes_admin_notices(Protocol protocol);
 
 // What a server sends a connection it will not serve (connection cap, full queue), in the
 // protocol's own terms, before closing it.

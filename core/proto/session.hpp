@@ -49,6 +49,10 @@ class DatagramService {
   virtual void on_datagram(const core::Address& from, std::string_view data, DatagramOut& out) = 0;
   // Called about once a second by the model, for timeouts (chat drops silent members).
   virtual void on_tick(DatagramOut&) {}
+  // One line the server's operator typed on its standard input (see servers/common/admin_input.hpp),
+  // newline removed. Models call it only when the protocol takes notices
+  // (takes_admin_notices(protocol)). Default: ignored.
+  virtual void on_admin(std::string_view /*text*/, DatagramOut&) {}
 };
 
 using SessionFactory = std::function<std::unique_ptr<Session>()>;

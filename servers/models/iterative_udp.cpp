@@ -4,7 +4,9 @@
 // is spent on recvfrom/sendto (about two syscalls per request).
 //
 // Usage:     netlab-server-iterative_udp --listen 127.0.0.1:9000
+//            netlab-server-iterative_udp --proto chat --listen 127.0.0.1:9000  (type notices on stdin)
 // Test with: echo hello | nc -u -w1 127.0.0.1 9000
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -12,6 +14,7 @@
 #include <chrono>
 
 #include "core/net/stop.hpp"
+#include "servers/common/admin_input.hpp"
 #include "servers/common/server.hpp"
 
 using namespace netlab;
@@ -41,11 +44,23 @@ int serve(server::ServerContext& ctx) {
   auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
 
   proto::DatagramOut out;
+  server::AdminInput admin(ctx);  // the operator's notices (chat); inactive for other protocols
   static char buf[65536];
   while (!core::stop_requested()) {
+    int flags = 0;
+    if (admin.active()) {
+      // Wait for a datagram or an operator's line, whichever comes first.
+      pollfd fds[2] = {{fd, POLLIN, 0}, {admin.fd(), POLLIN, 0}};
+      ::poll(fds, 2, 1000);
+      if (fds[1].revents != 0) {
+        admin.deliver(*service, out);
+        send_all(fd, out);
+      }
+      flags = MSG_DONTWAIT;
+    }
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
-    ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
+    ssize_t n = ::recvfrom(fd, buf, sizeof buf, flags, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n >= 0 && from.ss_family != AF_UNSPEC) {  // unset after a shutdown wake-up
       service->on_datagram(core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len),
                            {buf, static_cast<size_t>(n)}, out);

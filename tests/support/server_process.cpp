@@ -76,15 +76,19 @@ std::string bin_path(const std::string& name) {
 }
 
 ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args,
-                             std::chrono::milliseconds timeout) {
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+                             std::chrono::milliseconds timeout, bool pipe_stdin) {
+  int out[2], err[2], in[2] = {-1, -1};
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || (pipe_stdin && pipe2(in, O_CLOEXEC) != 0)) {
     throw std::runtime_error("pipe failed");
   }
   args.insert(args.begin(), bin_path(binary));
-  pid_ = spawn(args, -1, out[1], err[1]);
+  pid_ = spawn(args, in[0], out[1], err[1]);
   ::close(out[1]);
   ::close(err[1]);
+  if (pipe_stdin) {
+    ::close(in[0]);
+    stdin_fd_ = in[1];
+  }
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
   fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
@@ -122,6 +126,16 @@ ServerProcess::~ServerProcess() {
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
   if (stderr_fd_ >= 0) ::close(stderr_fd_);
+  close_stdin();
+}
+
+bool ServerProcess::write_stdin(const std::string& text) {
+  return stdin_fd_ >= 0 && ::write(stdin_fd_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+}
+
+void ServerProcess::close_stdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
 }
 
 ExitInfo ServerProcess::stop(int sig, std::chrono::milliseconds timeout) {

@@ -27,7 +27,7 @@ class ServerProcess {
   // Starts `binary` with `args` and waits up to `timeout` for its ready line; throws on failure
   // with whatever the process printed.
   ServerProcess(const std::string& binary, std::vector<std::string> args,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                std::chrono::milliseconds timeout = std::chrono::seconds(10), bool pipe_stdin = false);
   ~ServerProcess();  // SIGKILLs a process still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -38,11 +38,15 @@ class ServerProcess {
   ExitInfo stop(int sig = 15, std::chrono::milliseconds timeout = std::chrono::seconds(3));
   // What the process wrote to stderr so far (read when it exits, or on demand).
   std::string stderr_text();
+  // With pipe_stdin: writes to the process's standard input; close_stdin() ends it.
+  bool write_stdin(const std::string& text);
+  void close_stdin();
 
  private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
+  int stdin_fd_ = -1;
   core::Address address_;
   std::string stderr_;
 };

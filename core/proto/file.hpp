@@ -1,0 +1,58 @@
+// The file protocol: the notes' FTP-like file server session (LIST, GET, PUT, QUIT), framed as
+// described in file_frame.hpp.
+//
+// GET bodies go out as Outbox file ranges (sendfile in the models), so memory stays flat for any
+// file size. A PUT body is written as it arrives to a hidden temporary file in the library and
+// renamed over the name only once every byte is in: a client that vanishes mid-upload leaves
+// nothing visible, and the destructor removes the temporary file. Replies come in request order,
+// one per request; a PUT's reply follows its body.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/proto/file_frame.hpp"
+#include "core/proto/file_root.hpp"
+#include "core/proto/session.hpp"
+#include "core/work/workload.hpp"
+
+namespace netlab::proto {
+
+class FileSession final : public Session {
+ public:
+  explicit FileSession(std::shared_ptr<const FileRoot> library, core::Workload workload = {})
+      : library_(std::move(library)), workload_(workload) {}
+  ~FileSession() override;
+  FileSession(const FileSession&) = delete;
+  FileSession& operator=(const FileSession&) = delete;
+
+  void on_bytes(std::string_view data, Outbox& out) override;
+
+ private:
+  enum class State { kCommand, kUpload, kDiscard, kClosed };
+
+  void command(std::string_view text, Outbox& out);
+  void list(Outbox& out);
+  void get(std::string_view name, Outbox& out);
+  void put(std::string_view args, Outbox& out);
+  // Takes upload bytes; returns how many it consumed.
+  size_t upload(std::string_view data, Outbox& out);
+  void finish_upload(Outbox& out);
+  void abandon_upload();
+  void reply(Outbox& out, int code, std::string_view message, uint64_t size = 0);
+
+  std::shared_ptr<const FileRoot> library_;
+  core::Workload workload_;
+  State state_ = State::kCommand;
+  std::string in_;            // a partial command frame
+  uint64_t body_left_ = 0;    // PUT bytes still to come (kUpload, kDiscard)
+  uint64_t body_size_ = 0;
+  std::string put_name_;      // the name the upload lands under
+  std::string temp_name_;     // its temporary file while it arrives
+  core::Fd temp_;
+  int write_errno_ = 0;       // a failed write: the rest is discarded, then reported
+  std::string discard_reply_;  // what to say once a refused PUT's body has been skipped
+};
+
+}  // namespace netlab::proto

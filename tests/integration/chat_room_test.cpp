@@ -1,0 +1,156 @@
+// The chat protocol on the UDP models: a room of 50 members where every join notice and every
+// message is checked at every member, the duplicate-name refusal, leaves, the operator's notices
+// (standard input and --admin-notice), and netlab-chat's scripted form.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <set>
+
+#include "core/net/fd.hpp"
+#include "tests/support/models.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace netlab::test {
+namespace {
+
+constexpr int kMembers = 50;
+
+// One room member: a connected UDP socket.
+class Member {
+ public:
+  explicit Member(const core::Address& server) : fd_(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+    int size = 1 << 20;  // room for a burst of fan-out while the test is busy elsewhere
+    setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    ::connect(fd_.get(), server.sockaddr_ptr(), server.length());
+  }
+  void send(const std::string& text) const { ::send(fd_.get(), text.data(), text.size(), 0); }
+  // The next datagram, or "" after `timeout_ms` of silence.
+  std::string next(int timeout_ms = 2000) const {
+    pollfd p{fd_.get(), POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return {};
+    char buf[2048];
+    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  }
+  // The next `count` datagrams (fewer if the room goes silent for 2 s).
+  std::vector<std::string> take(size_t count) const {
+    std::vector<std::string> all;
+    for (std::string d; all.size() < count && !(d = next()).empty();) all.push_back(d);
+    return all;
+  }
+  // Everything that arrives until `timeout_ms` of silence.
+  std::vector<std::string> drain(int timeout_ms = 300) const {
+    std::vector<std::string> all;
+    for (std::string d; !(d = next(timeout_ms)).empty();) all.push_back(d);
+    return all;
+  }
+
+ private:
+  core::Fd fd_;
+};
+
+class ChatRoomTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--proto", "chat"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>("netlab-server-" + GetParam(), args, std::chrono::seconds(10), true);
+  }
+};
+
+TEST_P(ChatRoomTest, FiftyMembersSeeEveryJoinAndEveryMessage) {
+  auto server = start();
+  std::vector<std::unique_ptr<Member>> room;
+  for (int i = 0; i < kMembers; ++i) {
+    room.push_back(std::make_unique<Member>(server->address()));
+    room.back()->send("JOIN m" + std::to_string(i));
+    EXPECT_EQ(room.back()->next(), "OK welcome m" + std::to_string(i) + ", " + std::to_string(i + 1) +
+                                        (i == 0 ? " member" : " members") + " online");
+  }
+  // Member i saw the joins of everyone after it, in order. (Anything extra would show up below,
+  // ahead of the messages each member expects.)
+  for (int i = 0; i < kMembers; ++i) {
+    std::vector<std::string> expected;
+    for (int j = i + 1; j < kMembers; ++j) expected.push_back("JOIN m" + std::to_string(j) + " joined");
+    EXPECT_EQ(room[i]->take(expected.size()), expected) << "member " << i;
+  }
+  Member stranger(server->address());
+  stranger.send("JOIN m7");
+  EXPECT_EQ(stranger.next(), "ERR name taken: m7");
+  for (int i = 0; i < kMembers; ++i) room[i]->send("MSG hello from " + std::to_string(i));
+  for (int i = 0; i < kMembers; ++i) {
+    std::multiset<std::string> got, expected;
+    for (const auto& d : room[i]->take(kMembers - 1)) got.insert(d);
+    for (int j = 0; j < kMembers; ++j) {
+      if (j != i) expected.insert("MSG m" + std::to_string(j) + ": hello from " + std::to_string(j));
+    }
+    EXPECT_EQ(got, expected) << "member " << i << " got " << got.size() << " of " << expected.size();
+  }
+  EXPECT_TRUE(stranger.drain(50).empty()) << "a refused name is not a member";
+  room[3]->send("LEAVE");
+  for (int i = 0; i < kMembers; ++i) {
+    if (i != 3) {
+      EXPECT_EQ(room[i]->next(), "LEAVE m3 left") << "member " << i << ": nothing else came first";
+    }
+  }
+  EXPECT_EQ(room[3]->next(100), "") << "the leaver is told nothing more";
+  stranger.send("JOIN m3");
+  EXPECT_EQ(stranger.next(), "OK welcome m3, 50 members online") << "a left name is free again";
+  auto exit = server->stop();
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.status, 0) << server->stderr_text();
+}
+
+TEST_P(ChatRoomTest, OperatorNoticesFromStdinAndTheCommandLine) {
+  auto server = start({"--admin-notice", "be kind"});
+  Member a(server->address()), b(server->address());
+  a.send("JOIN alice");
+  EXPECT_EQ(a.next(), "OK welcome alice, 1 member online");
+  EXPECT_EQ(a.next(), "ADMIN [admin] be kind");
+  b.send("JOIN bob");
+  EXPECT_EQ(b.next(), "OK welcome bob, 2 members online");
+  EXPECT_EQ(b.next(), "ADMIN [admin] be kind");
+  EXPECT_EQ(a.next(), "JOIN bob joined");
+  ASSERT_TRUE(server->write_stdin("maintenance at noon\nsecond line\n"));
+  for (const Member* m : {&a, &b}) {
+    EXPECT_EQ(m->next(), "ADMIN [admin] maintenance at noon");
+    EXPECT_EQ(m->next(), "ADMIN [admin] second line");
+  }
+  server->close_stdin();  // end of input: the room carries on
+  a.send("MSG still here");
+  EXPECT_EQ(b.next(), "MSG alice: still here");
+  EXPECT_EQ(server->stop().status, 0);
+}
+
+TEST_P(ChatRoomTest, NetlabChatScriptedForm) {
+  auto server = start();
+  Member watcher(server->address());
+  watcher.send("JOIN watcher");
+  ASSERT_EQ(watcher.next(), "OK welcome watcher, 1 member online");
+  std::string addr = server->address().to_string();
+  watcher.send("MSG hi bot");  // nobody else yet: goes nowhere
+  auto bot = run_command({bin_path("netlab-chat"), addr, "--name", "bot", "--wait", "200ms"}, "hello\nsecond\n");
+  EXPECT_EQ(bot.status, 0) << bot.output;
+  EXPECT_NE(bot.output.find("* welcome bot, 2 members online"), std::string::npos) << bot.output;
+  EXPECT_EQ(watcher.drain(), (std::vector<std::string>{"JOIN bot joined", "MSG bot: hello", "MSG bot: second",
+                                                       "LEAVE bot left"}));
+  auto dup = run_command({bin_path("netlab-chat"), addr, "--name", "watcher", "--send", "x"});
+  EXPECT_EQ(dup.status, 1);
+  EXPECT_NE(dup.output.find("name taken: watcher"), std::string::npos) << dup.output;
+  EXPECT_EQ(server->stop().status, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, ChatRoomTest, ::testing::ValuesIn(kUdpModels), [](const auto& p) { return p.param; });
+
+TEST(NetlabChatCliTest, HelpAndUsageErrors) {
+  auto help = run_command({bin_path("netlab-chat"), "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.output.find("--name"), std::string::npos);
+  auto no_name = run_command({bin_path("netlab-chat"), "127.0.0.1:9"});
+  EXPECT_EQ(no_name.status, 2);
+  EXPECT_NE(no_name.output.find("--name is required"), std::string::npos) << no_name.output;
+}
+
+}  // namespace
+}  // namespace netlab::test
