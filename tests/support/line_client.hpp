@@ -10,8 +10,9 @@
 namespace netlab::test {
 
 // Connects (blocking, TCP_NODELAY) with a receive timeout so a broken server fails a test
-// instead of hanging it.
-core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+// instead of hanging it. Generous: a client of the iterative server waits for every client
+// before it, which under TSan on two loaded cores takes tens of seconds.
+core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout = std::chrono::seconds(90));
 // Reads until `count` bytes arrived; returns what arrived (shorter on EOF, error or timeout).
 std::string read_exactly(int fd, size_t count);
 // Reads one line, newline included; shorter without newline on EOF/timeout.
