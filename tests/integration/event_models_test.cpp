@@ -255,6 +255,16 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
   EXPECT_EQ(server.stop().status, 0);
 }
 
+TEST_P(EventModelTest, NetcatGetsItsLinesBack) {
+  if (access("/usr/bin/nc", X_OK) != 0) GTEST_SKIP() << "nc is not installed (scripts/setup installs it)";
+  ServerProcess server(binary(), args());
+  auto r = run_command({"/usr/bin/nc", "-N", "127.0.0.1", std::to_string(server.address().port())},
+                       "hello\nfrom nc\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, "hello\nfrom nc\n");
+  EXPECT_EQ(server.stop().status, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, EventModelTest, ::testing::ValuesIn(kEventVariants),
                          [](const auto& p) { return p.param.name; });
 
