@@ -19,6 +19,7 @@
 #include <exception>
 #include <memory>
 #include <queue>
+#include <span>
 #include <vector>
 
 #include "servers/event/poller.hpp"
@@ -79,6 +80,10 @@ class CoroLoop {
   // Runs until a stop is requested, then destroys every suspended coroutine.
   void run();
 
+  // One read buffer for every coroutine on this loop: valid until the caller's next co_await, so
+  // a connection's frame stays small (no 16 KiB array per connection).
+  std::span<char> read_buffer() { return read_buf_; }
+
  private:
   struct Slot {
     std::coroutine_handle<> reader;
@@ -103,6 +108,7 @@ class CoroLoop {
   std::unique_ptr<Poller> poller_;
   std::vector<Slot> slots_;  // by fd
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::vector<char> read_buf_ = std::vector<char>(64 * 1024);
 };
 
 }  // namespace netlab::server

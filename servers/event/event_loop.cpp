@@ -137,7 +137,9 @@ void EventLoop::serve(int fd, uint32_t events) {
   if (events & (kReadable | kHangup)) {
     step = conn.on_readable(buf, edge_);
   }
-  if (step == EventConnection::Step::kKeep && (events & kWritable)) {
+  // A hang-up or error also goes to the write side: a connection that is not reading (output over
+  // the cap) would otherwise never notice it, and a level-triggered poller would report it forever.
+  if (step == EventConnection::Step::kKeep && (events & (kWritable | kHangup))) {
     step = conn.on_writable(buf, edge_);
   }
   if (step == EventConnection::Step::kClose) {

@@ -10,7 +10,6 @@
 // Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
 #include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
 
 #include "core/net/socket.hpp"
@@ -52,8 +51,8 @@ Task serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd
   ++counters.live;
   auto session = ctx.sessions()();
   proto::Outbox out;
-  std::array<char, 16 * 1024> buf;
   for (bool open = true; open;) {
+    std::span<char> buf = loop.read_buffer();  // shared: used up before the next co_await
     ssize_t n;
     while ((n = ::recv(fd.get(), buf.data(), buf.size(), 0)) < 0 && (errno == EAGAIN || errno == EINTR)) {
       co_await loop.readable(fd.get());

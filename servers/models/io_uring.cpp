@@ -310,13 +310,16 @@ void UringServer::accept_out_of_fds(int err, bool still_armed) {
   if (still_armed) {
     return;
   }
+  // Not arm_accept() right away: io_uring's accept takes a descriptor before it looks for a
+  // connection, so at the limit it fails with EMFILE at once even with nothing waiting, a spin.
+  // Wait for the next connection (poll) or, with no spare left, 100 ms.
+  io_uring_sqe* s = sqe();
   if (r == server::AcceptResult::kOutOfFds) {
-    io_uring_sqe* s = sqe();
     io_uring_prep_timeout(s, &retry_in_, 0, 0);
-    io_uring_sqe_set_data64(s, tag(kAcceptRetry, 0, 0));
   } else {
-    arm_accept();
+    io_uring_prep_poll_add(s, ctx_.listener(), POLLIN);
   }
+  io_uring_sqe_set_data64(s, tag(kAcceptRetry, 0, 0));
 }
 
 void UringServer::on_recv(Conn& c, const io_uring_cqe& cqe) {

@@ -9,12 +9,14 @@
 //
 // Usage:     netlab-server-processes --listen 127.0.0.1:9000 --workers 2 [--trigger edge]
 // Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -78,26 +80,31 @@ int serve(server::ServerContext& ctx) {
   for (size_t i = 0; i < workers.size(); ++i) {
     start(ctx, workers[i], i);
   }
+  if (std::all_of(workers.begin(), workers.end(), [](const Worker& w) { return w.pid < 0; })) {
+    server::log(ctx, "no worker could be started");
+    return 1;
+  }
   while (!core::stop_requested()) {
+    // Wait on stop_fd, not in wait(): a SIGTERM landing just before a blocking wait() would be
+    // missed until a worker died. Reaping is checked at least every 100 ms.
+    pollfd stop{core::stop_fd(), POLLIN, 0};
+    poll(&stop, 1, 100);
     int status = 0;
-    pid_t pid = wait(&status);  // EINTR on SIGTERM/SIGINT
-    if (pid <= 0 || core::stop_requested()) {
-      if (pid < 0 && errno == ECHILD) {
-        server::log(ctx, "no workers left and none could be started");
-        return 1;
+    for (pid_t pid; !core::stop_requested() && (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+      for (size_t i = 0; i < workers.size(); ++i) {
+        if (workers[i].pid != pid) continue;
+        server::log(ctx, "worker " + std::to_string(i) + " (pid " + std::to_string(pid) + ") " + describe(status) +
+                             " unexpectedly, starting a new one");
+        // A worker that dies at once would die again: do not turn that into a fork loop.
+        if (Clock::now() - workers[i].started < std::chrono::seconds(1)) {
+          timespec pause{0, 500'000'000};
+          nanosleep(&pause, nullptr);  // EINTR on a stop is fine
+        }
+        if (!core::stop_requested()) start(ctx, workers[i], i);
       }
-      continue;
     }
-    for (size_t i = 0; i < workers.size(); ++i) {
-      if (workers[i].pid != pid) continue;
-      server::log(ctx, "worker " + std::to_string(i) + " (pid " + std::to_string(pid) + ") " + describe(status) +
-                           " unexpectedly, starting a new one");
-      // A worker that dies at once would die again: do not turn that into a fork loop.
-      if (Clock::now() - workers[i].started < std::chrono::seconds(1)) {
-        timespec pause{0, 500'000'000};
-        nanosleep(&pause, nullptr);  // EINTR on a stop is fine
-      }
-      if (!core::stop_requested()) start(ctx, workers[i], i);
+    for (size_t i = 0; i < workers.size() && !core::stop_requested(); ++i) {
+      if (workers[i].pid < 0) start(ctx, workers[i], i);  // fork failed earlier: try again
     }
   }
   for (const Worker& w : workers) {

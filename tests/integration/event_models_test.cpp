@@ -42,9 +42,13 @@ long rss_kib(pid_t pid) {
   std::vector<pid_t> pids = count_children(pid).pids;
   pids.push_back(pid);
   for (pid_t p : pids) {
-    std::ifstream status("/proc/" + std::to_string(p) + "/status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.starts_with("VmRSS:")) total += std::stol(line.substr(6));
+    try {
+      std::ifstream status("/proc/" + std::to_string(p) + "/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmRSS:")) total += std::stol(line.substr(6));
+      }
+    } catch (const std::exception&) {
+      // exited meanwhile
     }
   }
   return total;
@@ -56,8 +60,14 @@ double cpu_seconds(pid_t pid) {
   std::vector<pid_t> pids = count_children(pid).pids;
   pids.push_back(pid);
   for (pid_t p : pids) {
-    std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    std::string text;
+    try {
+      std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
+      text.assign(std::istreambuf_iterator<char>(stat), {});
+    } catch (const std::exception&) {
+      continue;  // exited meanwhile
+    }
+    if (text.rfind(')') == std::string::npos) continue;
     std::istringstream rest(text.substr(text.rfind(')') + 2));
     std::string field;
     unsigned long utime = 0, stime = 0;
@@ -233,7 +243,8 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
     std::this_thread::sleep_for(20ms);
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(cpu_seconds(server.pid()) - cpu_before, 0.5 * wall) << "the server spins while out of descriptors";
+  // Serving the arrivals costs about 1% of a core; a spinning loop costs 60-100%.
+  EXPECT_LT(cpu_seconds(server.pid()) - cpu_before, 0.2 * wall) << "the server spins while out of descriptors";
   // Descriptors free up: a new client is served again.
   held.clear();
   waiting.clear();
@@ -241,6 +252,16 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
   core::Fd again = connect_with_timeout(server.address(), 2s);
   ASSERT_TRUE(core::write_all(again.get(), "again\n"));
   EXPECT_EQ(read_line(again.get()), "again\n");
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(EventModelTest, NetcatGetsItsLinesBack) {
+  if (access("/usr/bin/nc", X_OK) != 0) GTEST_SKIP() << "nc is not installed (scripts/setup installs it)";
+  ServerProcess server(binary(), args());
+  auto r = run_command({"/usr/bin/nc", "-N", "127.0.0.1", std::to_string(server.address().port())},
+                       "hello\nfrom nc\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, "hello\nfrom nc\n");
   EXPECT_EQ(server.stop().status, 0);
 }
 

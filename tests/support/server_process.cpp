@@ -191,8 +191,13 @@ ChildCount count_children(pid_t pid) {
   if (!proc) return count;
   while (dirent* e = readdir(proc)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::string text;
+    try {
+      std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
+      text.assign(std::istreambuf_iterator<char>(stat), std::istreambuf_iterator<char>());
+    } catch (const std::exception&) {
+      continue;  // the process exited between open and read (libstdc++ throws on that read error)
+    }
     // Fields after the last ')' (the name may hold spaces): " state ppid ..."
     auto close = text.rfind(')');
     if (close == std::string::npos) continue;
