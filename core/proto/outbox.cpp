@@ -6,7 +6,7 @@ void Outbox::write(std::string_view bytes) {
   if (bytes.empty()) {
     return;
   }
-  if (chunks_.empty() || chunks_.back().is_file) {
+  if (chunks_.size() == head_ || chunks_.back().is_file) {
     chunks_.emplace_back();
     chunks_.back().bytes.swap(spare_);
   }
@@ -26,17 +26,29 @@ void Outbox::send_file(FileRange range) {
 }
 
 std::string_view Outbox::front_bytes() const {
-  return std::string_view(chunks_.front().bytes).substr(front_sent_);
+  return std::string_view(chunks_[head_].bytes).substr(front_sent_);
+}
+
+void Outbox::pop_front() {
+  if (++head_ == chunks_.size()) {
+    chunks_.clear();  // keeps the capacity
+    head_ = 0;
+  } else if (head_ >= 64 && head_ * 2 >= chunks_.size()) {
+    // A pipeline that never fully drains: drop the sent slots so they cannot pile up.
+    chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
 }
 
 void Outbox::consume(uint64_t n) {
   pending_ -= n;
-  Chunk& front = chunks_.front();
+  Chunk& front = chunks_[head_];
   if (front.is_file) {
     front.range.offset += n;
     front.range.length -= n;
     if (front.range.length == 0) {
-      chunks_.pop_front();
+      front.range.file.reset();  // close the file now, not when the slot is reused
+      pop_front();
     }
     return;
   }
@@ -48,7 +60,7 @@ void Outbox::consume(uint64_t n) {
   // Keep the buffer: in the common echo case one allocation then serves every reply.
   front.bytes.clear();
   spare_.swap(front.bytes);
-  chunks_.pop_front();
+  pop_front();
 }
 
 }  // namespace netlab::proto

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/net/fd.hpp"
 
@@ -39,14 +39,19 @@ class Outbox {
   bool wants_close() const { return close_after_; }
 
   // For the model draining it: the first chunk, and how much of it was sent.
-  const Chunk& front() const { return chunks_.front(); }
+  const Chunk& front() const { return chunks_[head_]; }
   // Marks n bytes of the front chunk sent (bytes or file range alike).
   void consume(uint64_t n);
   // The unsent part of the front byte chunk.
   std::string_view front_bytes() const;
 
  private:
-  std::deque<Chunk> chunks_;
+  void pop_front();
+
+  // A vector with a head index, not a deque: a deque frees and allocates a node every few
+  // requests as it advances, while this one is cleared (capacity kept) each time it drains.
+  std::vector<Chunk> chunks_;
+  size_t head_ = 0;        // the first unsent chunk
   std::string spare_;      // a drained byte buffer kept for reuse
   size_t front_sent_ = 0;  // bytes of the front byte chunk already sent
   uint64_t pending_ = 0;

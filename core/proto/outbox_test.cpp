@@ -36,6 +36,23 @@ TEST(OutboxTest, KeepsFilesAndBytesInOrder) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(OutboxTest, ANeverDrainedPipelineKeepsOrderAcrossCompaction) {
+  Outbox out;
+  auto file = std::make_shared<const core::Fd>(::open("/dev/null", O_RDONLY));
+  // Alternate bytes and files, always leaving one reply queued, far past the compaction point.
+  out.write("r0");
+  for (int i = 1; i < 1000; ++i) {
+    out.send_file({file, 0, 3});
+    out.write("r" + std::to_string(i));
+    ASSERT_EQ(out.front_bytes(), "r" + std::to_string(i - 1));
+    out.consume(out.front_bytes().size());
+    ASSERT_TRUE(out.front().is_file);
+    out.consume(3);
+  }
+  EXPECT_EQ(out.front_bytes(), "r999");
+  EXPECT_EQ(out.pending_bytes(), 4u);
+}
+
 TEST(OutboxTest, EmptyWritesAndRangesAddNothing) {
   Outbox out;
   out.write("");
