@@ -14,6 +14,7 @@
 // Usage:     netlab-bench-multitask [--benchmark_filter=cpu] (any Google Benchmark flag)
 // Test with: scripts/bench  (writes CSV + JSON under results/bench/<stamp>/)
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,26 +90,42 @@ std::uint64_t run_threads(const Task& task, int tasks, int workers) {
   return sum;
 }
 
+// CPU time used by this process's threads and by its reaped children, in ms. Divided by wall time
+// it says how many cores the task set actually got: on a shared machine that, not the worker
+// count, is what bounds a CPU-bound speed-up.
+double cpu_ms_used() {
+  rusage self{}, children{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  auto ms = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e3 + static_cast<double>(tv.tv_usec) / 1e3; };
+  return ms(self.ru_utime) + ms(self.ru_stime) + ms(children.ru_utime) + ms(children.ru_stime);
+}
+
+void report(benchmark::State& state, int tasks, int workers, double cpu_ms_before) {
+  state.counters["tasks"] = tasks;
+  state.counters["workers"] = workers;
+  state.counters["cpu_ms"] = (cpu_ms_used() - cpu_ms_before) / static_cast<double>(state.iterations());
+  state.SetItemsProcessed(state.iterations() * tasks);
+}
+
 using Runner = std::uint64_t (*)(const Task&, int, int);
 
 void bench_runner(benchmark::State& state, Runner runner, Task task, int tasks, int workers) {
+  const double cpu_before = cpu_ms_used();
   for (auto _ : state) benchmark::DoNotOptimize(runner(task, tasks, workers));
-  state.counters["tasks"] = tasks;
-  state.counters["workers"] = workers;
-  state.SetItemsProcessed(state.iterations() * tasks);
+  report(state, tasks, workers, cpu_before);
 }
 
 void bench_pool(benchmark::State& state, Task task, int tasks, int workers) {
   ThreadPool pool(workers);
   std::atomic<std::uint64_t> sum{0};
+  const double cpu_before = cpu_ms_used();
   for (auto _ : state) {
     for (int t = 0; t < tasks; ++t) pool.submit([&, t] { sum.fetch_add(task(t), std::memory_order_relaxed); });
     pool.wait_idle();
   }
   benchmark::DoNotOptimize(sum.load());
-  state.counters["tasks"] = tasks;
-  state.counters["workers"] = workers;
-  state.SetItemsProcessed(state.iterations() * tasks);
+  report(state, tasks, workers, cpu_before);
 }
 
 Detached io_coroutine(CoroutineLoop& loop) {
@@ -118,14 +135,13 @@ Detached io_coroutine(CoroutineLoop& loop) {
 }
 
 void bench_coroutines(benchmark::State& state, int tasks) {
+  const double cpu_before = cpu_ms_used();
   for (auto _ : state) {
     CoroutineLoop loop;
     for (int t = 0; t < tasks; ++t) io_coroutine(loop);
     loop.run();
   }
-  state.counters["tasks"] = tasks;
-  state.counters["workers"] = 1;
-  state.SetItemsProcessed(state.iterations() * tasks);
+  report(state, tasks, 1, cpu_before);
 }
 
 // Every case runs a few whole task sets, three times, and reports mean, median and spread:
