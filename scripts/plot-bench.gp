@@ -28,7 +28,7 @@ if (strlen(system("ls ".table." 2>/dev/null")) > 0) {
     plot rows using (column("slot") - 0.2):"cpp_ms":xtic(strcol("runner")." ".strcol("workers")) \
            with boxes lc rgb "#1f77b4" title "C++ median", \
          "" using (column("slot") + 0.2):(strlen(strcol("python_s")) > 0 ? column("python_s") * 1000 : 1/0) \
-           with boxes lc rgb "#ff7f0e" title "Python, same machine (CPU tasks: 1/10 of the steps)"
+           with boxes lc rgb "#ff7f0e" title (kind eq "io512" ? "" : "Python, same machine (CPU tasks: 1/10 of the steps)")
   }
   unset multiplot
   unset logscale y
