@@ -13,7 +13,7 @@ inline const std::vector<std::string> kTcpModels = {
 };
 
 inline const std::vector<std::string> kUdpModels = {
-    "iterative_udp",
+    "iterative_udp", "epoll_udp",
 };
 
 inline std::vector<std::string> all_models() {
