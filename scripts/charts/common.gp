@@ -13,3 +13,22 @@ set grid back lc rgb '#dddddd'
 set key outside right top
 set border 3
 set tics nomirror
+# Sixteen distinguishable series (a suite compares up to about fifteen models): colours first,
+# point shapes second, so neighbours in the legend never look alike.
+set linetype 1 lc rgb '#1f77b4' lw 2 pt 7
+set linetype 2 lc rgb '#ff7f0e' lw 2 pt 5
+set linetype 3 lc rgb '#2ca02c' lw 2 pt 9
+set linetype 4 lc rgb '#d62728' lw 2 pt 11
+set linetype 5 lc rgb '#9467bd' lw 2 pt 13
+set linetype 6 lc rgb '#8c564b' lw 2 pt 15
+set linetype 7 lc rgb '#e377c2' lw 2 pt 7
+set linetype 8 lc rgb '#7f7f7f' lw 2 pt 5
+set linetype 9 lc rgb '#bcbd22' lw 2 pt 9
+set linetype 10 lc rgb '#17becf' lw 2 pt 11
+set linetype 11 lc rgb '#000000' lw 2 pt 13
+set linetype 12 lc rgb '#aec7e8' lw 2 pt 15
+set linetype 13 lc rgb '#ffbb78' lw 2 pt 7
+set linetype 14 lc rgb '#98df8a' lw 2 pt 5
+set linetype 15 lc rgb '#ff9896' lw 2 pt 9
+set linetype 16 lc rgb '#c5b0d5' lw 2 pt 11
+set linetype cycle 16

@@ -4,5 +4,5 @@ load dir.'/common.gp'
 set logscale xy
 set xlabel 'connections'
 set ylabel 'latency (microseconds)'
-plot for [i=1:words(files)] word(files,i) using 1:3 with linespoints lw 2 pt 7 lc i title word(titles,i).' p50', \
-     for [i=1:words(files)] word(files,i) using 1:4 with linespoints lw 2 pt 6 dt 2 lc i title word(titles,i).' p99'
+plot for [i=1:words(files)] word(files,i) using 1:3 with linespoints lt i title word(titles,i).' p50', \
+     for [i=1:words(files)] word(files,i) using 1:4 with linespoints lt i dt 2 pt 6 title word(titles,i).' p99'

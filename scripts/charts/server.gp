@@ -8,10 +8,10 @@ set logscale x
 set xlabel ''
 set ylabel 'server CPU (%)'
 set yrange [0:*]
-plot for [i=1:words(files)] word(files,i) using 1:5 with linespoints lw 2 pt 7 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 1:5 with linespoints lt i title word(titles,i)
 set xlabel 'connections'
 set ylabel 'server memory (MiB PSS)'
 set logscale y
 set yrange [*:*]
-plot for [i=1:words(files)] word(files,i) using 1:6 with linespoints lw 2 pt 7 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 1:6 with linespoints lt i title word(titles,i)
 unset multiplot

@@ -7,4 +7,4 @@ set xrange [1:100000]
 set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000, '99.999%%' 100000)
 set xlabel 'percentile'
 set ylabel 'latency (microseconds)'
-plot for [i=1:words(files)] word(files,i) using 4:1 with lines lw 2 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 4:1 with lines lt i title word(titles,i)

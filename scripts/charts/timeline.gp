@@ -6,10 +6,10 @@ unset title
 set xlabel ''
 set ylabel 'TPS'
 set yrange [0:*]
-plot for [i=1:words(files)] word(files,i) using 1:2 with linespoints lw 2 pt 7 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 1:2 with linespoints lt i title word(titles,i)
 set xlabel 'second of the run'
 set ylabel 'p99 (microseconds)'
 set logscale y
 set yrange [*:*]
-plot for [i=1:words(files)] word(files,i) using 1:3 with linespoints lw 2 pt 7 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 1:3 with linespoints lt i title word(titles,i)
 unset multiplot

@@ -5,4 +5,4 @@ set logscale x
 set xlabel 'connections'
 set ylabel 'transactions per second'
 set yrange [0:*]
-plot for [i=1:words(files)] word(files,i) using 1:2 with linespoints lw 2 pt 7 title word(titles,i)
+plot for [i=1:words(files)] word(files,i) using 1:2 with linespoints lt i title word(titles,i)
