@@ -12,6 +12,7 @@
 
 #include "tools/run/child_process.hpp"
 #include "tools/run/csv.hpp"
+#include "tools/run/notes_comparison.hpp"
 #include "tools/run/results.hpp"
 
 namespace netlab::run {
@@ -162,8 +163,26 @@ void hgrm_to_data(const std::string& hgrm, const std::string& out_path) {
   }
 }
 
-void write_markdown(const std::string& path, const std::vector<Row>& rows, const ReportOutcome& outcome) {
+std::string speedup(double v) {
+  if (v <= 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fx", v);
+  return buf;
+}
+
+void write_markdown(const std::string& path, const std::vector<Row>& rows, const ReportOutcome& outcome,
+                    const std::vector<NotesRow>& notes) {
   std::ofstream md(path);
+  if (!notes.empty()) {
+    md << "CPU-bound vs IO-bound, speed-up over the single server (ours: TPS; the notes: Python times)\n\n";
+    md << "| approach | our model | ours CPU-bound | notes CPU-bound | ours IO-bound | notes IO-bound |\n";
+    md << "| --- | --- | ---: | ---: | ---: | ---: |\n";
+    for (const auto& n : notes) {
+      md << "| " << n.approach << " | " << n.model << " | " << speedup(n.ours_cpu) << " | " << speedup(n.notes_cpu)
+         << " | " << speedup(n.ours_io) << " | " << speedup(n.notes_io) << " |\n";
+    }
+    md << "\n";
+  }
   md << "| case | status | TPS | p50 us | p99 us | errors | server CPU % | server MiB | note |\n";
   md << "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n";
   for (const auto& r : rows) {
@@ -182,7 +201,8 @@ void write_markdown(const std::string& path, const std::vector<Row>& rows, const
   }
 }
 
-void write_html(const std::string& run_dir, const std::vector<Row>& rows, const ReportOutcome& outcome) {
+void write_html(const std::string& run_dir, const std::vector<Row>& rows, const ReportOutcome& outcome,
+                const std::vector<NotesRow>& notes) {
   std::ofstream html(run_dir + "/report.html");
   std::string meta = read_file(run_dir + "/run.json");
   html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>netlab report</title>\n"
@@ -202,6 +222,18 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
          << "\"><p><a href=\"charts/" << html_escape(name) << ".svg\">SVG</a></p>\n";
   }
   for (const auto& p : outcome.problems) html << "<p class=\"failed\">chart failed: " << html_escape(p) << "</p>\n";
+  if (!notes.empty()) {
+    html << "<h2>CPU-bound vs IO-bound, beside the notes</h2>\n<p>Speed-up over the single server: ours from "
+            "TPS (iterative_tcp = 1x), the notes' from their Python times (single 8.7 s / 4.9 s, processes "
+            "4.2 s / 3.5 s, threads 12.5 s / 5.2 s).</p>\n<table><tr><th>approach</th><th>our model</th><th>ours "
+            "CPU-bound</th><th>notes CPU-bound</th><th>ours IO-bound</th><th>notes IO-bound</th></tr>\n";
+    for (const auto& n : notes) {
+      html << "<tr><td>" << n.approach << "</td><td>" << n.model << "</td><td>" << speedup(n.ours_cpu) << "</td><td>"
+           << speedup(n.notes_cpu) << "</td><td>" << speedup(n.ours_io) << "</td><td>" << speedup(n.notes_io)
+           << "</td></tr>\n";
+    }
+    html << "</table>\n";
+  }
   html << "<h2>Summary</h2>\n<table><tr>";
   const std::vector<std::pair<std::string, std::string>> cols = {
       {"case", "case"}, {"status", "status"}, {"tps", "TPS"}, {"latency_p50_us", "p50 us"},
@@ -279,7 +311,7 @@ ReportOutcome make_report(const std::string& run_dir, const std::string& charts_
   }
 
   // CPU-bound vs IO-bound: per protocol and model, the TPS at the highest level measured of each.
-  std::map<std::string, std::map<std::string, std::pair<double, double>>> work;
+  std::map<std::string, std::map<std::string, WorkloadTps>> work;
   std::map<std::string, std::map<std::string, std::pair<int, int>>> level_of;
   for (const auto& r : rows) {
     if (get(r, "status") != "ok") continue;
@@ -291,20 +323,23 @@ ReportOutcome make_report(const std::string& run_dir, const std::string& charts_
     int& best = cpu ? lvl.first : lvl.second;
     if (conns >= best) {
       best = conns;
-      (cpu ? cell.first : cell.second) = num(r, "tps");
+      (cpu ? cell.cpu : cell.io) = num(r, "tps");
     }
   }
   for (const auto& [proto, models] : work) {
     std::string file = charts.data_path("workload-" + proto);
     std::ofstream out(file);
-    for (const auto& [model, tps] : models) out << model << " " << tps.first << " " << tps.second << "\n";
+    for (const auto& [model, tps] : models) out << model << " " << tps.cpu << " " << tps.io << "\n";
     out.close();
     charts.make("workload.gp", "workload-" + proto, "CPU-bound vs IO-bound work by model (" + proto + ")",
                 {{file, "tps"}}, outcome);
   }
 
-  write_markdown(run_dir + "/summary.md", rows, outcome);
-  write_html(run_dir, rows, outcome);
+  // The notes compared approaches on echo-like tasks: use the echo cases when there are any.
+  std::vector<NotesRow> notes;
+  if (auto it = work.find("echo"); it != work.end()) notes = compare_with_notes(it->second);
+  write_markdown(run_dir + "/summary.md", rows, outcome, notes);
+  write_html(run_dir, rows, outcome, notes);
   return outcome;
 }
 
