@@ -22,7 +22,7 @@
 #include "loadgen/outcome.hpp"
 #include "loadgen/preflight.hpp"
 #include "loadgen/report.hpp"
-#include "loadgen/worker.hpp"
+#include "loadgen/driver.hpp"
 
 using namespace netlab;
 using namespace netlab::loadgen;
@@ -50,7 +50,7 @@ std::string probe_target(const Options& o) {
 }
 
 struct Collector {
-  std::vector<std::unique_ptr<Worker>>& workers;
+  std::vector<std::unique_ptr<Driver>>& workers;
   std::vector<int64_t> cpu_at_start;
 
   bool all_flushed(uint64_t count) const {
@@ -86,7 +86,7 @@ SecondRow make_row(int second, const Metrics& m, double seconds, int64_t active)
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1)", "netlab-loadgen"};
+  CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1, file, chat)", "netlab-loadgen"};
   add_options(app, o);
   try {
     app.parse(argc, argv);
@@ -111,11 +111,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int t = 0; t < o.threads; ++t) {
-    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
-    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
-    workers.push_back(std::make_unique<Worker>(o, t, first, last - first));
+  std::vector<std::unique_ptr<Driver>> workers;
+  const int drivers = driver_count(o);
+  for (int t = 0; t < drivers; ++t) {
+    int first = static_cast<int>(int64_t{t} * o.connections / drivers);
+    int last = static_cast<int>(int64_t{t + 1} * o.connections / drivers);
+    workers.push_back(make_driver(o, t, first, last - first));
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
