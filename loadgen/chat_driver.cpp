@@ -140,8 +140,7 @@ void ChatDriver::body() {
     timespec ts{0, static_cast<long>(wait)};
     int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
     if (n < 0 && errno == ENOSYS) n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
-    now = now_ns();
-    for (int e = 0; e < n; ++e) receive(events[e].data.u32, now);
+    for (int e = 0; e < n; ++e) receive(events[e].data.u32);
   }
 }
 
@@ -177,7 +176,8 @@ void ChatDriver::send_message(uint32_t member, int64_t intended, int64_t now) {
   metrics_.counters.expected_deliveries += members_total_ - 1;
 }
 
-void ChatDriver::receive(uint32_t member, int64_t now) {
+void ChatDriver::receive(uint32_t member) {
+  int64_t now = now_ns();
   for (;;) {
     ssize_t n = ::recv(fds_[member], buffer_.data(), buffer_.size(), 0);
     if (n < 0) {
@@ -187,6 +187,7 @@ void ChatDriver::receive(uint32_t member, int64_t now) {
       return;
     }
     on_line(member, buffer_.data(), static_cast<size_t>(n), now);
+    now = now_ns();  // a long batch must not date later receipts too early
   }
 }
 

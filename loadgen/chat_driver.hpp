@@ -39,7 +39,7 @@ class ChatDriver final : public BasicDriver {
 
   void send_message(uint32_t member, int64_t intended, int64_t now);
   void send_line(uint32_t member, const std::string& line);
-  void receive(uint32_t member, int64_t now);
+  void receive(uint32_t member);  // drains its socket
   void on_line(uint32_t member, const char* data, size_t len, int64_t now);
   Receipt mark(uint32_t member, uint64_t sender, uint64_t seq);
   std::string name_of(uint64_t global) const;
