@@ -51,6 +51,7 @@ void validate_file(Options& o) {
   require(o.mode == Mode::kClosed, "--proto file: runs closed loop (no --rate or --new-conn)");
   require(o.pipeline == 1, "--proto file: one transfer at a time per connection (--pipeline 1)");
   require(o.connections <= 256, "--proto file: at most 256 connections (one blocking thread each)");
+  o.threads = o.connections;  // one thread per connection: what the reports say
   if (o.file_put) {
     if (o.file_name.empty()) o.file_name = "lg";
     require(o.file_size >= 0, "--file-size: must be 0 or more bytes");
