@@ -10,7 +10,7 @@ void add_options(CLI::App& app, Options& o) {
       "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate.");
   app.add_option("--target", o.target_text, "HOST:PORT, or http://host:port/path (implies --proto http)")->required();
   app.add_option("--proto", o.proto_text, "Protocol: echo (newline-framed), http (HTTP/1.1 GET), file (GET/PUT transfers), chat (UDP room)")->capture_default_str();
-  app.add_option("--transport", o.transport_text, "tcp or udp (udp: echo only)")->capture_default_str();
+  app.add_option("--transport", o.transport_text, "tcp or udp (udp: echo; chat always runs over udp)")->capture_default_str();
   app.add_option("--path", o.path, "HTTP path to GET (default: from the URL, else /)");
   app.add_option("-c,--connections", o.connections, "Connections to open and hold (UDP: sockets)")->capture_default_str();
   app.add_option("-t,--threads", o.threads, "Event loop threads")->capture_default_str();

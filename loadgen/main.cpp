@@ -1,6 +1,7 @@
 // netlab-loadgen: opens many TCP or UDP clients against a server and measures response time, QPS
 // and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
-// request. One event loop per thread (Worker); this file parses the command line, runs the phases
+// request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (Worker: the
+// echo/HTTP event loop; FileDriver, ChatDriver; see driver.hpp); this file parses the command line, runs the phases
 // (warm-up, measure, drain), merges the workers' metrics once per second and writes the reports.
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
