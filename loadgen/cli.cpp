@@ -9,8 +9,8 @@ void add_options(CLI::App& app, Options& o) {
       "Exit status: 0 clean run, 1 runtime failure (target unreachable, every connection failed),\n"
       "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate.");
   app.add_option("--target", o.target_text, "HOST:PORT, or http://host:port/path (implies --proto http)")->required();
-  app.add_option("--proto", o.proto_text, "Protocol: echo (newline-framed) or http (HTTP/1.1 GET)")->capture_default_str();
-  app.add_option("--transport", o.transport_text, "tcp or udp (udp: echo only)")->capture_default_str();
+  app.add_option("--proto", o.proto_text, "Protocol: echo (newline-framed), http (HTTP/1.1 GET), file (GET/PUT transfers), chat (UDP room)")->capture_default_str();
+  app.add_option("--transport", o.transport_text, "tcp or udp (udp: echo; chat always runs over udp)")->capture_default_str();
   app.add_option("--path", o.path, "HTTP path to GET (default: from the URL, else /)");
   app.add_option("-c,--connections", o.connections, "Connections to open and hold (UDP: sockets)")->capture_default_str();
   app.add_option("-t,--threads", o.threads, "Event loop threads")->capture_default_str();
@@ -35,6 +35,12 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--max-error-rate", o.max_error_rate, "Exit 4 when errors / (answers + errors) is above this (1 = never)")
       ->capture_default_str();
   app.add_option("--label", o.label, "Copied into the CSV and JSON to name this case");
+  app.add_option("--file-op", o.file_op_text, "file: get (download --file-name) or put (upload generated data)")
+      ->capture_default_str();
+  app.add_option("--file-name", o.file_name, "file: the file to GET; for PUT the name prefix (uploads go to PREFIX-<conn>)");
+  app.add_option("--file-size", o.file_size, "file: bytes per PUT upload")->capture_default_str();
+  app.add_option("--file-verify-every", o.file_verify_every, "file: GET every n-th upload back and compare (0 = never)")
+      ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "No live line on stderr");
 }
 

@@ -1,6 +1,7 @@
 // netlab-loadgen: opens many TCP or UDP clients against a server and measures response time, QPS
 // and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
-// request. One event loop per thread (Worker); this file parses the command line, runs the phases
+// request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (Worker: the
+// echo/HTTP event loop; FileDriver, ChatDriver; see driver.hpp); this file parses the command line, runs the phases
 // (warm-up, measure, drain), merges the workers' metrics once per second and writes the reports.
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
@@ -22,7 +23,7 @@
 #include "loadgen/outcome.hpp"
 #include "loadgen/preflight.hpp"
 #include "loadgen/report.hpp"
-#include "loadgen/worker.hpp"
+#include "loadgen/driver.hpp"
 
 using namespace netlab;
 using namespace netlab::loadgen;
@@ -50,7 +51,7 @@ std::string probe_target(const Options& o) {
 }
 
 struct Collector {
-  std::vector<std::unique_ptr<Worker>>& workers;
+  std::vector<std::unique_ptr<Driver>>& workers;
   std::vector<int64_t> cpu_at_start;
 
   bool all_flushed(uint64_t count) const {
@@ -86,7 +87,7 @@ SecondRow make_row(int second, const Metrics& m, double seconds, int64_t active)
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1)", "netlab-loadgen"};
+  CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1, file, chat)", "netlab-loadgen"};
   add_options(app, o);
   try {
     app.parse(argc, argv);
@@ -111,11 +112,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int t = 0; t < o.threads; ++t) {
-    int first = static_cast<int>(int64_t{t} * o.connections / o.threads);
-    int last = static_cast<int>(int64_t{t + 1} * o.connections / o.threads);
-    workers.push_back(std::make_unique<Worker>(o, t, first, last - first));
+  std::vector<std::unique_ptr<Driver>> workers;
+  const int drivers = driver_count(o);
+  for (int t = 0; t < drivers; ++t) {
+    int first = static_cast<int>(int64_t{t} * o.connections / drivers);
+    int last = static_cast<int>(int64_t{t + 1} * o.connections / drivers);
+    workers.push_back(make_driver(o, t, first, last - first));
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });

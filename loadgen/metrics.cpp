@@ -32,6 +32,8 @@ void Counters::add(const Counters& o) {
   udp_lost += o.udp_lost;
   udp_duplicate += o.udp_duplicate;
   udp_late += o.udp_late;
+  payload_bytes += o.payload_bytes;
+  expected_deliveries += o.expected_deliveries;
   loop_lag_max_us = std::max(loop_lag_max_us, o.loop_lag_max_us);
   active_at_end += o.active_at_end;
   active_peak += o.active_peak;

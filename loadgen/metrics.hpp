@@ -27,6 +27,8 @@ struct Counters {
   uint64_t udp_lost = 0;                 // no answer within --timeout (also counted as timeouts)
   uint64_t udp_duplicate = 0;
   uint64_t udp_late = 0;                 // answered after being declared lost
+  uint64_t payload_bytes = 0;            // file: data bytes of verified transfers (for MB/s)
+  uint64_t expected_deliveries = 0;      // chat: copies of the messages sent that should arrive
   uint64_t loop_lag_max_us = 0;
   // Gauges at the interval's end and at its peak; add() sums them over workers (one interval).
   int64_t active_at_end = 0;

@@ -45,6 +45,25 @@ void parse_target(Options& o) {
   if (o.path.empty()) o.path = url_path.empty() ? "/" : url_path;
 }
 
+void validate_file(Options& o) {
+  require(o.file_op_text == "get" || o.file_op_text == "put", "--file-op: must be get or put");
+  o.file_put = o.file_op_text == "put";
+  require(o.mode == Mode::kClosed, "--proto file: runs closed loop (no --rate or --new-conn)");
+  require(o.pipeline == 1, "--proto file: one transfer at a time per connection (--pipeline 1)");
+  require(o.connections <= 256, "--proto file: at most 256 connections (one blocking thread each)");
+  o.threads = o.connections;  // one thread per connection: what the reports say
+  if (o.file_put) {
+    if (o.file_name.empty()) o.file_name = "lg";
+    require(o.file_size >= 0, "--file-size: must be 0 or more bytes");
+    require(o.file_verify_every >= 0, "--file-verify-every: must be 0 (never) or more");
+  } else {
+    require(!o.file_name.empty(), "--proto file --file-op get: needs --file-name NAME (a file in the server's library)");
+  }
+  require(o.file_name.size() <= 200 && o.file_name.find_first_of("/ \r\n") == std::string::npos &&
+              o.file_name.front() != '.',
+          "--file-name: a library name: no '/', spaces, line breaks or leading '.', at most 200 bytes");
+}
+
 }  // namespace
 
 void validate(Options& o) {
@@ -53,8 +72,13 @@ void validate(Options& o) {
     o.proto = ClientProto::kEcho;
   } else if (o.proto_text == "http") {
     o.proto = ClientProto::kHttp;
+  } else if (o.proto_text == "file") {
+    o.proto = ClientProto::kFile;
+  } else if (o.proto_text == "chat") {
+    o.proto = ClientProto::kChat;
+    o.transport_text = "udp";  // the chat room is a UDP protocol
   } else {
-    throw std::invalid_argument("--proto: unknown protocol '" + o.proto_text + "' (known: echo, http)");
+    throw std::invalid_argument("--proto: unknown protocol '" + o.proto_text + "' (known: echo, http, file, chat)");
   }
   if (o.transport_text == "tcp") {
     o.transport = Transport::kTcp;
@@ -63,8 +87,8 @@ void validate(Options& o) {
   } else {
     throw std::invalid_argument("--transport: must be tcp or udp, not '" + o.transport_text + "'");
   }
-  require(!(o.transport == Transport::kUdp && o.proto != ClientProto::kEcho),
-          "--transport udp: only --proto echo runs over UDP");
+  require(!(o.transport == Transport::kUdp && (o.proto == ClientProto::kHttp || o.proto == ClientProto::kFile)),
+          "--transport udp: only --proto echo and chat run over UDP");
   require(o.path.front() == '/', "--path: must start with '/'");
   require(o.path.find_first_of(" \r\n") == std::string::npos, "--path: no spaces or line breaks");
   require(o.connections >= 1, "--connections: must be at least 1");
@@ -97,6 +121,12 @@ void validate(Options& o) {
   }
   require(!(o.mode == Mode::kOpen && o.think_ns > 0), "--think: only in closed loop (without --rate)");
   require(o.label.find_first_of(",\"\n") == std::string::npos, "--label: no commas, quotes or newlines");
+  if (o.proto == ClientProto::kFile) validate_file(o);
+  if (o.proto == ClientProto::kChat) {
+    require(o.rate > 0, "--proto chat: needs --rate (messages per second over all members)");
+    require(o.connections >= 2, "--proto chat: needs at least 2 members (--connections)");
+    require(o.connections <= 1024, "--proto chat: at most 1024 members");
+  }
   if (!o.source_text.empty()) {
     try {
       o.sources = core::parse_source_range(o.source_text);
@@ -118,7 +148,15 @@ std::string mode_name(Mode mode) {
   return "?";
 }
 
-std::string proto_name(ClientProto proto) { return proto == ClientProto::kEcho ? "echo" : "http"; }
+std::string proto_name(ClientProto proto) {
+  switch (proto) {
+    case ClientProto::kEcho: return "echo";
+    case ClientProto::kHttp: return "http";
+    case ClientProto::kFile: return "file";
+    case ClientProto::kChat: return "chat";
+  }
+  return "?";
+}
 std::string transport_name(Transport transport) { return transport == Transport::kTcp ? "tcp" : "udp"; }
 
 }  // namespace netlab::loadgen

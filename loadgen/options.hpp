@@ -9,7 +9,7 @@
 
 namespace netlab::loadgen {
 
-enum class ClientProto { kEcho, kHttp };
+enum class ClientProto { kEcho, kHttp, kFile, kChat };
 enum class Transport { kTcp, kUdp };
 enum class Mode { kClosed, kOpen, kConnect };
 
@@ -35,6 +35,11 @@ struct Options {
   double max_error_rate = 0.01;
   std::string label;
   bool quiet = false;
+  // --proto file (docs/loadgen.md): GET an existing file, or PUT generated data.
+  std::string file_op_text = "get";
+  std::string file_name;             // GET: the file; PUT: the name prefix (default "lg")
+  int64_t file_size = 1 << 20;       // PUT: bytes per upload
+  int file_verify_every = 10;        // PUT: GET every n-th upload back and compare; 0 = never
 
   // Derived by validate().
   core::Address target;
@@ -42,6 +47,7 @@ struct Options {
   ClientProto proto = ClientProto::kEcho;
   Transport transport = Transport::kTcp;
   Mode mode = Mode::kClosed;
+  bool file_put = false;
   int64_t duration_ns = 0, warmup_ns = 0, timeout_ns = 0, think_ns = 0;
   std::vector<core::Address> sources;
 };

@@ -64,7 +64,7 @@ TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   EXPECT_NE(error_of(with_target("nohost:notaport")).find("--target"), std::string::npos);
   Options x = o();
   x.proto_text = "gopher";
-  EXPECT_EQ(error_of(x), "--proto: unknown protocol 'gopher' (known: echo, http)");
+  EXPECT_EQ(error_of(x), "--proto: unknown protocol 'gopher' (known: echo, http, file, chat)");
   x = o();
   x.connections = 0;
   EXPECT_EQ(error_of(x), "--connections: must be at least 1");
@@ -82,7 +82,7 @@ TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   x = o();
   x.transport_text = "udp";
   x.proto_text = "http";
-  EXPECT_EQ(error_of(x), "--transport udp: only --proto echo runs over UDP");
+  EXPECT_EQ(error_of(x), "--transport udp: only --proto echo and chat run over UDP");
   x = o();
   x.transport_text = "udp";
   x.payload = 8;
@@ -97,6 +97,44 @@ TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   x = o();
   x.source_text = "127.0.0.1-127.0.0.4";
   EXPECT_EQ(error_of(x), "");
+}
+
+TEST(OptionsTest, FileAndChatWorkloads) {
+  Options get = with_target("127.0.0.1:9000");
+  get.proto_text = "file";
+  EXPECT_NE(error_of(get).find("--file-name"), std::string::npos);
+  get.file_name = "big.bin";
+  get.connections = 4;
+  validate(get);
+  EXPECT_FALSE(get.file_put);
+  EXPECT_EQ(get.threads, 4);  // one blocking thread per connection
+  Options put = with_target("127.0.0.1:9000");
+  put.proto_text = "file";
+  put.file_op_text = "put";
+  validate(put);
+  EXPECT_TRUE(put.file_put);
+  EXPECT_EQ(put.file_name, "lg");
+  put = with_target("127.0.0.1:9000");
+  put.proto_text = "file";
+  put.file_op_text = "put";
+  put.file_name = "../up";
+  EXPECT_NE(error_of(put).find("--file-name"), std::string::npos);
+  put.file_name = "x";
+  put.rate = 5;
+  EXPECT_EQ(error_of(put), "--proto file: runs closed loop (no --rate or --new-conn)");
+  put.rate = 0;
+  put.file_op_text = "delete";
+  EXPECT_EQ(error_of(put), "--file-op: must be get or put");
+
+  Options chat = with_target("127.0.0.1:9000");
+  chat.proto_text = "chat";
+  EXPECT_EQ(error_of(chat), "--proto chat: needs --rate (messages per second over all members)");
+  chat.rate = 100;
+  validate(chat);
+  EXPECT_EQ(chat.transport, Transport::kUdp);
+  EXPECT_EQ(chat.mode, Mode::kOpen);
+  chat.connections = 1;
+  EXPECT_EQ(error_of(chat), "--proto chat: needs at least 2 members (--connections)");
 }
 
 }  // namespace

@@ -9,6 +9,14 @@
 namespace netlab::loadgen {
 
 void finish_result(const Options& o, RunResult& r) {
+  if (o.proto == ClientProto::kChat) {
+    // Copies not delivered by the end of the grace period are lost; loss counts as timeouts.
+    Counters& m = r.total.counters;
+    m.udp_lost = m.expected_deliveries > m.responses_ok ? m.expected_deliveries - m.responses_ok : 0;
+    auto k = static_cast<size_t>(ErrorKind::kTimeout);
+    m.errors[k] += m.udp_lost;
+    if (m.udp_lost > 0) m.last_detail[k] = "chat: message copies not delivered within the grace period";
+  }
   const Counters& c = r.total.counters;
   if (r.busiest_thread_pct >= kBusyThreadPct) {
     r.generator_bottleneck = true;

@@ -111,6 +111,7 @@ std::vector<std::pair<std::string, std::string>> fields(const Options& o, const 
       {"loop_lag_max_us", u(c.loop_lag_max_us)},
       {"generator_bottleneck", r.generator_bottleneck ? "1" : "0"},
       {"exit_reason", r.exit_reason},
+      {"throughput_mbps", fixed(throughput_mbps(o, r), 3)},
   };
 }
 
@@ -125,6 +126,11 @@ bool is_number_field(const std::string& name) {
 
 double qps(const RunResult& r) {
   return r.duration_s > 0 ? static_cast<double>(r.total.counters.requests_sent) / r.duration_s : 0;
+}
+double throughput_mbps(const Options& o, const RunResult& r) {
+  const Counters& c = r.total.counters;
+  uint64_t bytes = o.proto == ClientProto::kFile ? c.payload_bytes : c.bytes_received;
+  return r.duration_s > 0 ? static_cast<double>(bytes) / r.duration_s / 1e6 : 0;
 }
 double tps(const RunResult& r) {
   return r.duration_s > 0 ? static_cast<double>(r.total.counters.responses_ok) / r.duration_s : 0;
@@ -170,6 +176,14 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
     out << "  pacing       achieved " << fixed(qps(r)) << " of " << fixed(o.rate) << " req/s ("
         << fixed(o.rate > 0 ? 100 * qps(r) / o.rate : 0) << "%), " << c.late_sends
         << " late sends (> 1 ms behind schedule)\n";
+  }
+  if (o.proto == ClientProto::kFile) {
+    out << "  transfers    " << (o.file_put ? "PUT " : "GET ") << bytes_text(c.payload_bytes) << " verified   "
+        << fixed(throughput_mbps(o, r), 1) << " MB/s\n";
+  }
+  if (o.proto == ClientProto::kChat) {
+    out << "  chat         delivered " << c.responses_ok << " of " << c.expected_deliveries << " expected ("
+        << c.requests_sent << " messages x " << o.connections - 1 << " recipients)\n";
   }
   if (o.transport == Transport::kUdp) {
     out << "  udp          lost " << c.udp_lost << "  duplicate " << c.udp_duplicate << "  late " << c.udp_late << "\n";

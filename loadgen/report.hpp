@@ -38,6 +38,8 @@ struct SecondRow {
 // Derived rates.
 double qps(const RunResult& r);
 double tps(const RunResult& r);
+// Data throughput in MB/s (10^6 bytes): file: verified transfer data; others: bytes received.
+double throughput_mbps(const Options& o, const RunResult& r);
 
 void print_summary(std::ostream& out, const Options& o, const RunResult& r);
 std::string live_line(const SecondRow& row, int connections_requested);

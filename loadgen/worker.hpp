@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/net/address.hpp"
+#include "loadgen/driver.hpp"
 #include "loadgen/http_response_parser.hpp"
 #include "loadgen/metrics.hpp"
 #include "loadgen/options.hpp"
@@ -27,42 +28,32 @@
 
 namespace netlab::loadgen {
 
-// When the phases begin and end (CLOCK_MONOTONIC ns), shared by all workers.
-struct Timeline {
-  int64_t start_ns = 0;
-  int64_t measure_start_ns = 0;
-  int64_t measure_end_ns = 0;
-  int64_t connect_cap = 0;  // most connects in progress at once in this worker (backlog safety)
-};
-
-int64_t now_ns();
-
-class Worker {
+class Worker final : public Driver {
  public:
   // Drives connections [first, first + count) of the run.
   Worker(const Options& options, int index, int first, int count);
-  ~Worker();
+  ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // Thread body: sets up, says ready(), waits for start(), then runs the loop.
-  void run();
+  void run() override;
   // Main thread: the clock starts only once every loop thread is ready, so a slow start (thread
   // creation under a sanitizer, a loaded machine) never eats into the measurement.
-  bool ready() const { return ready_.load(std::memory_order_acquire); }
-  void start(const Timeline& timeline);
+  bool ready() const override { return ready_.load(std::memory_order_acquire); }
+  void start(const Timeline& timeline) override;
 
   // Main thread side.
-  void request_stop() { stop_.store(true, std::memory_order_relaxed); }
-  uint64_t flushes() const { return flushes_.load(std::memory_order_acquire); }
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
-  int active() const { return active_.load(std::memory_order_relaxed); }
-  uint64_t established_total() const { return established_total_.load(std::memory_order_relaxed); }
-  int64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
+  void request_stop() override { stop_.store(true, std::memory_order_relaxed); }
+  uint64_t flushes() const override { return flushes_.load(std::memory_order_acquire); }
+  bool finished() const override { return finished_.load(std::memory_order_acquire); }
+  int active() const override { return active_.load(std::memory_order_relaxed); }
+  uint64_t established_total() const override { return established_total_.load(std::memory_order_relaxed); }
+  int64_t cpu_ns() const override { return cpu_ns_.load(std::memory_order_relaxed); }
   // Adds everything published since the last take() into `into`.
-  void take(Metrics& into);
+  void take(Metrics& into) override;
   // Set-up failure inside the thread (epoll_create): empty when none.
-  std::string fatal() const;
+  std::string fatal() const override;
 
  private:
   enum class State : uint8_t { kClosed, kConnecting, kOpen };
