@@ -207,7 +207,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
   if (!cases_node || !cases_node->is_array_of_tables()) {
     throw SuiteError(source, 1, 1, "the suite needs at least one [[cases]] table");
   }
-  std::map<std::string, int> seen_ids;
+  std::vector<std::pair<Case, const toml::node*>> base;  // each table's cases, before repetitions
   int index = 0;
   for (const auto& item : *cases_node->as_array()) {
     ++index;
@@ -248,29 +248,37 @@ Suite parse_suite(const std::string& text, const std::string& source) {
           for (auto rate : rates)
             for (auto payload : payloads)
               for (auto cpu_work : cpu)
-                for (auto io_delay : io)
-                  for (int rep = 1; rep <= suite.repetitions; ++rep) {
-                    Case c;
-                    c.group = group;
-                    c.model = model;
-                    c.variant = variant;
-                    c.protocol = protocol;
-                    c.connections = static_cast<int>(conns);
-                    c.rate = rate;
-                    c.payload = static_cast<int>(payload);
-                    c.cpu_work = cpu_work;
-                    c.io_delay = io_delay;
-                    c.repetition = rep;
-                    c.server = case_server;
-                    if (c.server.workers_per_connection) c.server.workers = std::min(c.connections, 4096);
-                    c.load = case_load;
-                    c.load.threads = std::min(c.load.threads, c.connections);
-                    c.id = case_id(c, suite.repetitions);
-                    if (seen_ids[c.id]++ > 0) {
-                      fail(source, item, "case '" + c.id + "' appears twice (tables overlap)");
-                    }
-                    suite.cases.push_back(std::move(c));
-                  }
+                for (auto io_delay : io) {
+                  Case c;
+                  c.group = group;
+                  c.model = model;
+                  c.variant = variant;
+                  c.protocol = protocol;
+                  c.connections = static_cast<int>(conns);
+                  c.rate = rate;
+                  c.payload = static_cast<int>(payload);
+                  c.cpu_work = cpu_work;
+                  c.io_delay = io_delay;
+                  c.server = case_server;
+                  if (c.server.workers_per_connection) c.server.workers = std::min(c.connections, 4096);
+                  c.load = case_load;
+                  c.load.threads = std::min(c.load.threads, c.connections);
+                  base.push_back({std::move(c), &item});
+                }
+  }
+  // Repetitions go outermost: every case runs once before any runs twice, so a noisy minute on a
+  // shared machine lands on all models alike instead of on one model's three runs.
+  std::map<std::string, int> seen_ids;
+  for (int rep = 1; rep <= suite.repetitions; ++rep) {
+    for (const auto& [base_case, node] : base) {
+      Case c = base_case;
+      c.repetition = rep;
+      c.id = case_id(c, suite.repetitions);
+      if (seen_ids[c.id]++ > 0) {
+        fail(source, *node, "case '" + c.id + "' appears twice (tables overlap)");
+      }
+      suite.cases.push_back(std::move(c));
+    }
   }
   return suite;
 }

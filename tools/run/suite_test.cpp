@@ -37,8 +37,11 @@ payloads = [64]
   EXPECT_EQ(s.duration, 2s);
   EXPECT_EQ(s.warmup, 500ms);
   ASSERT_EQ(s.cases.size(), 2u * 3u * 2u + 2u);
+  // Repetitions outermost: every case once before any case twice.
   EXPECT_EQ(s.cases[0].id, "epoll-echo-c1-rep1");
-  EXPECT_EQ(s.cases[1].id, "epoll-echo-c1-rep2");
+  EXPECT_EQ(s.cases[1].id, "epoll-echo-c10-rep1");
+  EXPECT_EQ(s.cases[7].id, "epoll-echo-c1-rep2");
+  EXPECT_EQ(s.cases[7].repetition, 2);
   EXPECT_EQ(s.cases[0].server.workers, 3);
   EXPECT_EQ(s.cases.back().id, "iterative_udp-echo-c5-p64-rep2");
   EXPECT_EQ(s.cases.back().group, "udp");
