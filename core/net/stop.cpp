@@ -85,14 +85,21 @@ void reset_stop_after_fork() {
   for (auto& slot : g_slots) {
     slot.store(0);
   }
-  if (int old = g_event_fd.exchange(-1); old >= 0) {
-    ::close(old);
-  }
-  int efd = eventfd(g_stop.load() ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
+  // Publish the new eventfd first and look at the flag after: a signal landing before the store
+  // set g_stop (we see it below), one landing after it writes to the new eventfd. Reading the flag
+  // first, as eventfd(g_stop ? 1 : 0) did, lost a SIGTERM that came between the read and the store,
+  // and the child never stopped (seen under TSan, which delays signals to the end of a syscall).
+  int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (efd < 0) {
     throw_errno("eventfd", errno);
   }
-  g_event_fd.store(efd);
+  if (int old = g_event_fd.exchange(efd); old >= 0) {
+    ::close(old);
+  }
+  if (g_stop.load()) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(efd, &one, sizeof one);
+  }
 }
 
 }  // namespace netlab::core

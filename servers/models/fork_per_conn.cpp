@@ -14,10 +14,12 @@
 #include <cerrno>
 #include <cstring>
 #include <unordered_set>
+#include <vector>
 
 #include "core/net/stop.hpp"
 #include "servers/common/accept.hpp"
 #include "servers/common/blocking_connection.hpp"
+#include "servers/common/child_processes.hpp"
 
 using namespace netlab;
 
@@ -84,13 +86,8 @@ int serve(server::ServerContext& ctx) {
 
   // Stop: every child serving a connection gets SIGTERM (its handler shuts its socket down), then
   // the parent waits for all of them, so no process outlives the server.
-  for (pid_t pid : g_children) {
-    kill(pid, SIGTERM);
-  }
-  for (pid_t pid : g_children) {
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  std::vector<pid_t> children(g_children.begin(), g_children.end());
+  server::stop_children(ctx, children);
   g_children.clear();
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "core/net/stop.hpp"
 #include "servers/common/accept.hpp"
 #include "servers/common/blocking_connection.hpp"
+#include "servers/common/child_processes.hpp"
 
 using namespace netlab;
 
@@ -78,12 +79,6 @@ int serve(server::ServerContext& ctx) {
       workers.push_back(fresh);
     }
   }
-  for (pid_t pid : workers) {
-    kill(pid, SIGTERM);
-  }
-  for (pid_t pid : workers) {
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  server::stop_children(ctx, workers);
   return 0;
 }

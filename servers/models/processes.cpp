@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/net/stop.hpp"
+#include "servers/common/child_processes.hpp"
 #include "servers/event/event_loop.hpp"
 
 using namespace netlab;
@@ -107,12 +108,8 @@ int serve(server::ServerContext& ctx) {
       if (workers[i].pid < 0) start(ctx, workers[i], i);  // fork failed earlier: try again
     }
   }
-  for (const Worker& w : workers) {
-    if (w.pid > 0) kill(w.pid, SIGTERM);
-  }
-  for (const Worker& w : workers) {
-    while (w.pid > 0 && waitpid(w.pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  std::vector<pid_t> pids;
+  for (const Worker& w : workers) pids.push_back(w.pid);
+  server::stop_children(ctx, pids);
   return 0;
 }

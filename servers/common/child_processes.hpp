@@ -1,0 +1,25 @@
+// Stopping the processes a multi-process model forked (fork_per_conn's connection children,
+// prefork's and processes' workers). A master must never hang on a child that does not stop: a
+// child wedged in a runtime lock after fork, or one stuck in a kernel call, would keep the whole
+// server alive past SIGTERM and make every script that stops it wait forever.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <span>
+
+#include "servers/common/server.hpp"
+
+namespace netlab::server {
+
+// How long children get to finish (their handlers close their connections at once); a clean stop
+// of the whole server must still fit in the one second the issue asks for.
+constexpr auto kChildStopGrace = std::chrono::milliseconds(500);
+
+// Sends SIGTERM to every child, reaps them, and SIGKILLs (and logs) those still running after
+// `grace`. Returns how many had to be killed.
+size_t stop_children(const ServerContext& ctx, std::span<const pid_t> children,
+                     std::chrono::milliseconds grace = kChildStopGrace);
+
+}  // namespace netlab::server
