@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "tests/support/line_client.hpp"
+
 namespace netlab::test {
 std::string HttpResponse::header(std::string_view name) const {
   std::string lower_head = head;
@@ -29,7 +31,7 @@ HttpResponse HttpReader::next(bool head_only, const std::function<void(std::stri
   char chunk[65536];
   size_t end;
   while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    ssize_t n = read_retrying(fd, chunk, sizeof chunk);
     if (n <= 0) return r;
     buf.append(chunk, static_cast<size_t>(n));
   }
@@ -47,7 +49,7 @@ HttpResponse HttpReader::next(bool head_only, const std::function<void(std::stri
   deliver(std::string_view(buf).substr(0, first));
   buf_ = buf.substr(first);
   while (got < want) {
-    ssize_t n = ::read(fd, chunk, static_cast<size_t>(std::min<uint64_t>(sizeof chunk, want - got)));
+    ssize_t n = read_retrying(fd, chunk, static_cast<size_t>(std::min<uint64_t>(sizeof chunk, want - got)));
     if (n <= 0) return r;
     deliver({chunk, static_cast<size_t>(n)});
   }

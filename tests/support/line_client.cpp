@@ -4,6 +4,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "core/net/socket.hpp"
 
 namespace netlab::test {
@@ -16,11 +18,18 @@ core::Fd connect_with_timeout(const core::Address& addr, std::chrono::millisecon
   return fd;
 }
 
+ssize_t read_retrying(int fd, char* buf, size_t len) {
+  ssize_t n;
+  while ((n = ::read(fd, buf, len)) < 0 && errno == EINTR) {
+  }
+  return n;
+}
+
 std::string read_exactly(int fd, size_t count) {
   std::string out(count, '\0');
   size_t got = 0;
   while (got < count) {
-    ssize_t n = ::read(fd, out.data() + got, count - got);
+    ssize_t n = read_retrying(fd, out.data() + got, count - got);
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
@@ -31,7 +40,7 @@ std::string read_exactly(int fd, size_t count) {
 std::string read_line(int fd) {
   std::string line;
   char c;
-  while (::read(fd, &c, 1) == 1) {
+  while (read_retrying(fd, &c, 1) == 1) {
     line += c;
     if (c == '\n') break;
   }
@@ -41,7 +50,7 @@ std::string read_line(int fd) {
 bool peer_closed(int fd) {
   char c;
   for (;;) {
-    ssize_t n = ::read(fd, &c, 1);
+    ssize_t n = read_retrying(fd, &c, 1);
     if (n == 0) return true;
     if (n < 0) return errno == ECONNRESET;
   }

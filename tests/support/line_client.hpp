@@ -1,6 +1,8 @@
 // Blocking test clients that speak the echo protocol and check every byte.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <string>
 
@@ -14,6 +16,11 @@ namespace netlab::test {
 // before it, which under TSan on two loaded cores takes tens of seconds.
 core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout = std::chrono::seconds(90));
 // Reads until `count` bytes arrived; returns what arrived (shorter on EOF, error or timeout).
+// read(2) that retries EINTR. Not only signals cause it: on this machine's kernel (6.18) a blocking
+// socket read with SO_RCVTIMEO set returned EINTR although the test process has no signal handler,
+// while an io_uring server worked on the other end; treating that as end of stream failed the
+// io_uring never-reading-client test most runs. Every test client reads through this.
+ssize_t read_retrying(int fd, char* buf, size_t len);
 std::string read_exactly(int fd, size_t count);
 // Reads one line, newline included; shorter without newline on EOF/timeout.
 std::string read_line(int fd);
