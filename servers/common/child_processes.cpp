@@ -1,14 +1,21 @@
 #include "servers/common/child_processes.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
 #include <vector>
 
 namespace netlab::server {
+
+void stop_with_parent(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) raise(SIGTERM);  // reparented already: the handler asks for a stop
+}
 
 size_t stop_children(const ServerContext& ctx, std::span<const pid_t> children, std::chrono::milliseconds grace) {
   std::vector<pid_t> running;

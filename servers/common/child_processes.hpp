@@ -17,6 +17,11 @@ namespace netlab::server {
 // of the whole server must still fit in the one second the issue asks for.
 constexpr auto kChildStopGrace = std::chrono::milliseconds(500);
 
+// A forked worker calls this first: SIGTERM reaches it when the parent dies, even by SIGKILL, so a
+// killed master never leaves workers serving (or holding the port) on their own. `parent` is the
+// pid the parent had before fork(); a parent that died before the call is caught too.
+void stop_with_parent(pid_t parent);
+
 // Sends SIGTERM to every child, reaps them, and SIGKILLs (and logs) those still running after
 // `grace`. Returns how many had to be killed.
 size_t stop_children(const ServerContext& ctx, std::span<const pid_t> children,

@@ -26,10 +26,11 @@ const server::ModelInfo kModelInfo{"prefork", server::Transport::kTcp,
 
 namespace {
 
-[[noreturn]] void run_worker(server::ServerContext& ctx) {
+[[noreturn]] void run_worker(server::ServerContext& ctx, pid_t master) {
   // The worker does not register the shared listener: one worker's stop must not close the door
   // for the others. The parent shuts the listener down at a real stop, which wakes every accept().
   core::reset_stop_after_fork();
+  server::stop_with_parent(master);
   while (core::Fd conn = server::accept_blocking(ctx)) {
     core::ShutdownOnStop wake_read(conn.get());
     auto session = ctx.sessions()();
@@ -39,9 +40,10 @@ namespace {
 }
 
 pid_t start_worker(server::ServerContext& ctx) {
+  pid_t master = getpid();
   pid_t pid = fork();
   if (pid == 0) {
-    run_worker(ctx);
+    run_worker(ctx, master);
   }
   if (pid < 0) {
     server::log(ctx, std::string("fork: ") + std::strerror(errno));

@@ -11,7 +11,6 @@
 // Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,10 +41,9 @@ struct Worker {
   Clock::time_point started;
 };
 
-[[noreturn]] void run_worker(server::ServerContext& ctx, int listener, size_t index) {
-  core::reset_stop_after_fork();           // our own stop_fd; the handlers are inherited
-  prctl(PR_SET_PDEATHSIG, SIGTERM);        // a master killed with SIGKILL takes its workers along
-  if (getppid() == 1) _exit(0);            // ... even if it died before the prctl
+[[noreturn]] void run_worker(server::ServerContext& ctx, int listener, size_t index, pid_t master) {
+  core::reset_stop_after_fork();    // our own stop_fd; the handlers are inherited
+  server::stop_with_parent(master);  // a master killed with SIGKILL takes its workers along
   server::EventLoop loop(ctx, server::make_poller(server::Backend::kEpoll, ctx.options().edge_triggered),
                          listener, "worker " + std::to_string(index) + ": ");
   _exit(loop.run());
@@ -53,9 +51,10 @@ struct Worker {
 
 void start(server::ServerContext& ctx, Worker& w, size_t index) {
   w.started = Clock::now();
+  pid_t master = getpid();
   w.pid = fork();
   if (w.pid == 0) {
-    run_worker(ctx, w.listener, index);
+    run_worker(ctx, w.listener, index, master);
   }
   if (w.pid < 0) {
     server::log(ctx, std::string("fork: ") + std::strerror(errno));

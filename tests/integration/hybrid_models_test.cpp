@@ -1,5 +1,5 @@
 // The multi-loop models' own duties: processes supervises its workers (restart a dead one, stop
-// them all), reactors runs one loop per thread, and both spread connections over their loops.
+// them all, and they die with it), reactors runs one loop per thread, and both spread connections over their loops.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -49,6 +49,23 @@ TEST(ProcessesTest, SigtermStopsEveryWorker) {
   EXPECT_EQ(count_children(pid).total, 0);
   EXPECT_TRUE(peer_closed(idle.get()));
 }
+
+// A master killed with SIGKILL cannot stop its workers; the kernel must (PR_SET_PDEATHSIG), or
+// they keep serving, and holding the port, with nobody supervising them.
+class MasterKilledTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(MasterKilledTest, WorkersStopWhenTheMasterIsKilled) {
+  ServerProcess server(std::string("netlab-server-") + GetParam(), {"--listen", "127.0.0.1:0", "--workers", "3"});
+  auto workers = wait_for_children(server.pid(), 3);
+  ASSERT_EQ(workers.total, 3);
+  server.stop(SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  auto running = [&] { return std::count_if(workers.pids.begin(), workers.pids.end(), process_running); };
+  while (running() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(running(), 0) << "workers outlived their killed master";
+}
+
+INSTANTIATE_TEST_SUITE_P(Masters, MasterKilledTest, ::testing::Values("prefork", "processes"));
 
 TEST(ReactorsTest, RunsOneLoopThreadPerWorker) {
   ServerProcess server("netlab-server-reactors", {"--listen", "127.0.0.1:0", "--workers", "3"});

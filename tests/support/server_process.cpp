@@ -215,6 +215,13 @@ ChildCount count_children(pid_t pid) {
   return count;
 }
 
+bool process_running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
+}
+
 ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   ChildCount count = count_children(pid);

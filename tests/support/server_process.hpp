@@ -66,6 +66,8 @@ struct ChildCount {
   std::vector<pid_t> pids;
 };
 ChildCount count_children(pid_t pid);
+// True while `pid` exists and is not a zombie (an orphan's zombie may linger if init does not reap).
+bool process_running(pid_t pid);
 // Polls until `pid` has `expected` children or the timeout passes; returns the last count.
 ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
