@@ -50,11 +50,6 @@ void BasicDriver::start(const Timeline& timeline) {
   go_.notify_one();
 }
 
-void BasicDriver::take(Metrics& into) {
-  std::lock_guard lock(published_mu_);
-  into.add(published_);
-  published_.reset();
-}
 
 bool BasicDriver::tick(int64_t now, bool hold_last) {
   if (over_) return true;
@@ -89,19 +84,6 @@ void BasicDriver::count_error(ErrorKind kind, int err, const char* detail) {
   metrics_.counters.last_detail[k] = detail;
 }
 
-void BasicDriver::publish() {
-  timespec cpu;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-  cpu_ns_.store(cpu.tv_sec * kSecond + cpu.tv_nsec, std::memory_order_relaxed);
-  int active = active_.load(std::memory_order_relaxed);
-  metrics_.counters.active_at_end = active;
-  {
-    std::lock_guard lock(published_mu_);
-    published_.add(metrics_);
-  }
-  metrics_.reset();
-  metrics_.counters.active_peak = active;
-  flushes_.fetch_add(1, std::memory_order_release);
-}
+void BasicDriver::publish() { mailbox_.publish(metrics_, active_.load(std::memory_order_relaxed)); }
 
 }  // namespace netlab::loadgen

@@ -9,9 +9,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "loadgen/interval_mailbox.hpp"
 #include "loadgen/metrics.hpp"
 #include "loadgen/options.hpp"
 
@@ -59,12 +59,12 @@ class BasicDriver : public Driver {
   bool ready() const final { return ready_.load(std::memory_order_acquire); }
   void start(const Timeline& timeline) final;
   void request_stop() final { stop_.store(true, std::memory_order_relaxed); }
-  uint64_t flushes() const final { return flushes_.load(std::memory_order_acquire); }
+  uint64_t flushes() const final { return mailbox_.published_intervals(); }
   bool finished() const final { return finished_.load(std::memory_order_acquire); }
   int active() const final { return active_.load(std::memory_order_relaxed); }
   uint64_t established_total() const final { return established_.load(std::memory_order_relaxed); }
-  int64_t cpu_ns() const final { return cpu_ns_.load(std::memory_order_relaxed); }
-  void take(Metrics& into) final;
+  int64_t cpu_ns() const final { return mailbox_.thread_cpu_ns(); }
+  void take(Metrics& into) final { mailbox_.take(into); }
   std::string fatal() const final { return fatal_; }
 
  protected:
@@ -96,14 +96,11 @@ class BasicDriver : public Driver {
   int64_t next_flush_ = 0;
   int64_t flush_index_ = 0;
   bool over_ = false, held_ = false;
-  std::mutex published_mu_;
-  Metrics published_;
+  IntervalMailbox mailbox_;
   std::string fatal_;
   std::atomic<bool> stop_{false}, ready_{false}, go_{false}, finished_{false};
-  std::atomic<uint64_t> flushes_{0};
   std::atomic<int> active_{0};
   std::atomic<uint64_t> established_{0};
-  std::atomic<int64_t> cpu_ns_{0};
 };
 
 }  // namespace netlab::loadgen

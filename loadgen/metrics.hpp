@@ -2,7 +2,7 @@
 // errno of each kind, and the latency, service-time and connect-time histograms (microseconds).
 //
 // Thread contract: a worker records into its own Metrics without locks; once per second it adds
-// them into its published copy under a mutex (see Worker), where the main thread collects them.
+// them into its published copy under a mutex (IntervalMailbox), where the main thread collects them.
 #pragma once
 
 #include <array>

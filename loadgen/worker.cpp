@@ -78,12 +78,6 @@ Worker::~Worker() {
 
 std::string Worker::fatal() const { return fatal_; }
 
-void Worker::take(Metrics& into) {
-  std::lock_guard lock(published_mu_);
-  into.add(published_);
-  published_.reset();
-}
-
 void Worker::run() {
   // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them.
   if (options_.mode == Mode::kOpen) prctl(PR_SET_TIMERSLACK, 1000UL);
@@ -213,17 +207,6 @@ void Worker::run_timers(int64_t now) {
 
 // Publishes this interval's metrics; the boundary at measure_end (or a stop) ends the measurement.
 void Worker::flush(int64_t now) {
-  timespec cpu;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-  cpu_ns_.store(cpu.tv_sec * kSecond + cpu.tv_nsec, std::memory_order_relaxed);
-  int active = active_.load(std::memory_order_relaxed);
-  metrics_.counters.active_at_end = active;
-  {
-    std::lock_guard lock(published_mu_);
-    published_.add(metrics_);
-  }
-  metrics_.reset();
-  metrics_.counters.active_peak = active;
   ++flush_index_;
   next_flush_ = std::min(timeline_.measure_start_ns + flush_index_ * kSecond, timeline_.measure_end_ns);
   if (now >= timeline_.measure_end_ns || stop_.load(std::memory_order_relaxed)) {
@@ -231,7 +214,7 @@ void Worker::flush(int64_t now) {
     drain_until_ = now + std::min(options_.timeout_ns, kMaxDrainNs);
     next_flush_ = INT64_MAX;
   }
-  flushes_.fetch_add(1, std::memory_order_release);
+  mailbox_.publish(metrics_, active_.load(std::memory_order_relaxed));
 }
 
 void Worker::open_conn(uint32_t id, int64_t now) {

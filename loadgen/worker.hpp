@@ -15,7 +15,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,13 +44,13 @@ class Worker final : public Driver {
 
   // Main thread side.
   void request_stop() override { stop_.store(true, std::memory_order_relaxed); }
-  uint64_t flushes() const override { return flushes_.load(std::memory_order_acquire); }
+  uint64_t flushes() const override { return mailbox_.published_intervals(); }
   bool finished() const override { return finished_.load(std::memory_order_acquire); }
   int active() const override { return active_.load(std::memory_order_relaxed); }
   uint64_t established_total() const override { return established_total_.load(std::memory_order_relaxed); }
-  int64_t cpu_ns() const override { return cpu_ns_.load(std::memory_order_relaxed); }
+  int64_t cpu_ns() const override { return mailbox_.thread_cpu_ns(); }
   // Adds everything published since the last take() into `into`.
-  void take(Metrics& into) override;
+  void take(Metrics& into) override { mailbox_.take(into); }
   // Set-up failure inside the thread (epoll_create): empty when none.
   std::string fatal() const override;
 
@@ -149,17 +148,14 @@ class Worker final : public Driver {
   int64_t drain_until_ = 0;
   Metrics metrics_;  // the current interval, this thread only
 
-  std::mutex published_mu_;
-  Metrics published_;
+  IntervalMailbox mailbox_;
   std::string fatal_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> ready_{false};
   std::atomic<bool> go_{false};
   std::atomic<bool> finished_{false};
-  std::atomic<uint64_t> flushes_{0};
   std::atomic<int> active_{0};
   std::atomic<uint64_t> established_total_{0};
-  std::atomic<int64_t> cpu_ns_{0};
 };
 
 }  // namespace netlab::loadgen

@@ -4,19 +4,12 @@
 
 #include <string>
 
+#include "tests/support/drain_outbox.hpp"
+
 namespace netlab::proto {
 namespace {
 
-// Drains everything queued as bytes (echo never queues files).
-std::string take(Outbox& out) {
-  std::string all;
-  while (!out.empty()) {
-    auto bytes = out.front_bytes();
-    all.append(bytes);
-    out.consume(bytes.size());
-  }
-  return all;
-}
+std::string take(Outbox& out) { return test::drain_outbox(out); }
 
 TEST(EchoSessionTest, EchoesWholeLines) {
   EchoSession s;

@@ -7,29 +7,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/drain_outbox.hpp"
+
 namespace netlab::proto {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string take(Outbox& out) {
-  std::string all;
-  while (!out.empty()) {
-    const auto& chunk = out.front();
-    if (chunk.is_file) {
-      std::string part(chunk.range.length, '\0');
-      EXPECT_EQ(::pread(chunk.range.file->get(), part.data(), part.size(), static_cast<off_t>(chunk.range.offset)),
-                static_cast<ssize_t>(part.size()));
-      all += part;
-      out.consume(chunk.range.length);
-    } else {
-      auto bytes = out.front_bytes();
-      all.append(bytes);
-      out.consume(bytes.size());
-    }
-  }
-  return all;
-}
+std::string take(Outbox& out) { return test::drain_outbox(out); }
 
 // Splits a server's output into replies: "code size message" plus their data, as strings.
 std::vector<std::pair<std::string, std::string>> replies(std::string_view wire) {

@@ -8,30 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/drain_outbox.hpp"
+
 namespace netlab::proto {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Everything queued, file ranges read back with pread, as the wire would carry it.
-std::string take(Outbox& out) {
-  std::string all;
-  while (!out.empty()) {
-    const auto& chunk = out.front();
-    if (chunk.is_file) {
-      std::string part(chunk.range.length, '\0');
-      ssize_t n = ::pread(chunk.range.file->get(), part.data(), part.size(), static_cast<off_t>(chunk.range.offset));
-      EXPECT_EQ(n, static_cast<ssize_t>(part.size()));
-      all += part;
-      out.consume(chunk.range.length);
-    } else {
-      auto bytes = out.front_bytes();
-      all.append(bytes);
-      out.consume(bytes.size());
-    }
-  }
-  return all;
-}
+std::string take(Outbox& out) { return test::drain_outbox(out); }
 
 // The reply without its Date lines, which change every second.
 std::string without_dates(std::string reply) {

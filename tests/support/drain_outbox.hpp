@@ -1,0 +1,33 @@
+// For protocol unit tests: everything a session queued, as the bytes a socket would carry (file
+// ranges read from their files), leaving the Outbox empty.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "core/proto/outbox.hpp"
+
+namespace netlab::test {
+
+inline std::string drain_outbox(proto::Outbox& out) {
+  std::string all;
+  while (!out.empty()) {
+    const auto& chunk = out.front();
+    if (chunk.is_file) {
+      std::string part(chunk.range.length, '\0');
+      ssize_t n = ::pread(chunk.range.file->get(), part.data(), part.size(), static_cast<off_t>(chunk.range.offset));
+      EXPECT_EQ(n, static_cast<ssize_t>(part.size())) << "a queued file range could not be read in full";
+      all += part;
+      out.consume(chunk.range.length);
+    } else {
+      auto bytes = out.front_bytes();
+      all.append(bytes);
+      out.consume(bytes.size());
+    }
+  }
+  return all;
+}
+
+}  // namespace netlab::test
