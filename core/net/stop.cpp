@@ -87,8 +87,8 @@ void reset_stop_after_fork() {
   }
   // Publish the new eventfd first and look at the flag after: a signal landing before the store
   // set g_stop (we see it below), one landing after it writes to the new eventfd. Reading the flag
-  // first, as eventfd(g_stop ? 1 : 0) did, lost a SIGTERM that came between the read and the store,
-  // and the child never stopped (seen under TSan, which delays signals to the end of a syscall).
+  // first, as eventfd(g_stop ? 1 : 0) did, could lose a SIGTERM that came between the read and the
+  // store, and the child would never stop.
   int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (efd < 0) {
     throw_errno("eventfd", errno);

@@ -1,5 +1,6 @@
 // The multi-loop models' own duties: processes supervises its workers (restart a dead one, stop
-// them all, and they die with it), reactors runs one loop per thread, and both spread connections over their loops.
+// them all, and they die with it; so do prefork's), reactors runs one loop per thread, and both
+// spread connections over their loops.
 #include <gtest/gtest.h>
 #include <signal.h>
 
