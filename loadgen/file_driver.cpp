@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/net/error.hpp"
+#include "core/net/io.hpp"
 #include "core/net/socket.hpp"
 
 namespace netlab::loadgen {
@@ -193,7 +194,8 @@ FileDriver::Step FileDriver::read_reply(proto::FileReply& reply) {
       used_ = 0;
     }
     if (abandon()) return fail(ErrorKind::kTimeout, 0, "drain over");
-    ssize_t n = ::recv(fd_.get(), buf_.data() + have_, buf_.size() - have_, 0);
+    // read_some retries EINTR: not only signals cause it (docs/models.md, the io_uring section).
+    ssize_t n = core::read_some(fd_.get(), buf_.data() + have_, buf_.size() - have_);
     if (n <= 0) return io_error(n == 0 ? 0 : errno, true);
     metrics_.counters.bytes_received += static_cast<uint64_t>(n);
     have_ += static_cast<size_t>(n);
@@ -207,7 +209,7 @@ FileDriver::Step FileDriver::read_data(uint64_t n, Checksum* sum) {
       if (measuring_over() && drain_until_ == INT64_MAX) drain_until_ = now_ns() + std::min(options_.timeout_ns, kMaxDrainNs);
       if (abandon()) return fail(ErrorKind::kTimeout, 0, "drain over");
       used_ = have_ = 0;
-      ssize_t got = ::recv(fd_.get(), buf_.data(), buf_.size(), 0);
+      ssize_t got = core::read_some(fd_.get(), buf_.data(), buf_.size());
       if (got <= 0) return io_error(got == 0 ? 0 : errno, true);
       metrics_.counters.bytes_received += static_cast<uint64_t>(got);
       have_ = static_cast<size_t>(got);
