@@ -193,14 +193,10 @@ void register_all() {
   tune(benchmark::RegisterBenchmark((many + "/coroutines/workers:1").c_str(), bench_coroutines, kManyIoTasks), 5);
 }
 
+// Registered during static initialisation, before BENCHMARK_MAIN's main() lists or runs them.
+[[maybe_unused]] const bool kRegistered = (register_all(), true);
+
 }  // namespace
 }  // namespace netlab::bench
 
-int main(int argc, char** argv) {
-  netlab::bench::register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+BENCHMARK_MAIN();
