@@ -28,6 +28,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--payload", o.payload, "Bytes per echo request, newline included")->capture_default_str();
   app.add_option("--think", o.think_text, "Closed loop: pause after each answer before the next request")
       ->capture_default_str();
+  app.add_option("--coalesce", o.coalesce_text,
+                 "Closed loop: nap after a batch of answers so one wake-up takes many: auto (probe "
+                 "whether it raises answers/s, naps up to 100us), 0 (never), or the longest nap (always)")
+      ->capture_default_str();
   app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new)");
   app.add_option("--timeseries", o.timeseries, "Append one row per measured second to this CSV");
   app.add_option("--hgrm", o.hgrm, "Write the latency percentile spectrum (HdrHistogram text) here");

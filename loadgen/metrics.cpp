@@ -35,6 +35,8 @@ void Counters::add(const Counters& o) {
   payload_bytes += o.payload_bytes;
   expected_deliveries += o.expected_deliveries;
   loop_lag_max_us = std::max(loop_lag_max_us, o.loop_lag_max_us);
+  loop_wakeups += o.loop_wakeups;
+  coalescing_naps += o.coalescing_naps;
   active_at_end += o.active_at_end;
   active_peak += o.active_peak;
   for (size_t i = 0; i < kErrorKinds; ++i) {

@@ -30,6 +30,8 @@ struct Counters {
   uint64_t payload_bytes = 0;            // file: data bytes of verified transfers (for MB/s)
   uint64_t expected_deliveries = 0;      // chat: copies of the messages sent that should arrive
   uint64_t loop_lag_max_us = 0;
+  uint64_t loop_wakeups = 0;     // event-loop waits that returned answers or other events
+  uint64_t coalescing_naps = 0;  // closed loop: naps taken before a wait (coalescing.hpp)
   // Gauges at the interval's end and at its peak; add() sums them over workers (one interval).
   int64_t active_at_end = 0;
   int64_t active_peak = 0;

@@ -7,6 +7,8 @@
 namespace netlab::loadgen {
 namespace {
 
+constexpr int64_t kAutoCoalesceNs = 100'000;  // --coalesce auto: naps of at most 100 µs
+
 int64_t duration_ns(const std::string& flag, const std::string& text) {
   try {
     return core::parse_duration(text).count();
@@ -109,6 +111,9 @@ void validate(Options& o) {
   o.warmup_ns = duration_ns("--warmup", o.warmup_text);
   o.timeout_ns = duration_ns("--timeout", o.timeout_text);
   o.think_ns = duration_ns("--think", o.think_text);
+  o.coalesce_auto = o.coalesce_text == "auto";
+  o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs : duration_ns("--coalesce", o.coalesce_text);
+  require(o.coalesce_ns <= 10'000'000, "--coalesce: at most 10ms (it delays answers by up to this much)");
   require(o.duration_ns > 0, "--duration: must be more than 0");
   require(o.timeout_ns >= 1'000'000, "--timeout: must be at least 1ms");
   if (o.new_conn) {

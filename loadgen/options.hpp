@@ -31,6 +31,7 @@ struct Options {
   std::string source_text;
   int payload = 16;
   std::string think_text = "0s";
+  std::string coalesce_text = "auto";  // closed loop: naps after a batch of answers (coalescing.hpp)
   std::string csv, timeseries, hgrm, json;
   double max_error_rate = 0.01;
   std::string label;
@@ -49,6 +50,8 @@ struct Options {
   Mode mode = Mode::kClosed;
   bool file_put = false;
   int64_t duration_ns = 0, warmup_ns = 0, timeout_ns = 0, think_ns = 0;
+  bool coalesce_auto = true;  // --coalesce auto: probe whether napping helps
+  int64_t coalesce_ns = 0;    // the longest nap; 0 = never nap
   std::vector<core::Address> sources;
 };
 

@@ -92,6 +92,13 @@ TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   x.think_text = "1ms";
   EXPECT_EQ(error_of(x), "--think: only in closed loop (without --rate)");
   x = o();
+  x.coalesce_text = "20ms";
+  EXPECT_EQ(error_of(x), "--coalesce: at most 10ms (it delays answers by up to this much)");
+  x = o();
+  x.coalesce_text = "0";
+  EXPECT_EQ(error_of(x), "");
+  EXPECT_EQ(x.coalesce_ns, 0);
+  x = o();
   x.label = "a,b";
   EXPECT_EQ(error_of(x), "--label: no commas, quotes or newlines");
   x = o();

@@ -112,6 +112,8 @@ std::vector<std::pair<std::string, std::string>> fields(const Options& o, const 
       {"generator_bottleneck", r.generator_bottleneck ? "1" : "0"},
       {"exit_reason", r.exit_reason},
       {"throughput_mbps", fixed(throughput_mbps(o, r), 3)},
+      {"loop_wakeups", u(c.loop_wakeups)},
+      {"coalescing_naps", u(c.coalescing_naps)},
   };
 }
 
@@ -189,7 +191,12 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
     out << "  udp          lost " << c.udp_lost << "  duplicate " << c.udp_duplicate << "  late " << c.udp_late << "\n";
   }
   out << "  generator    cpu " << fixed(r.cpu_pct) << "% (busiest thread " << fixed(r.busiest_thread_pct)
-      << "%)  loop lag max " << c.loop_lag_max_us << " us\n";
+      << "%)  loop lag max " << c.loop_lag_max_us << " us";
+  if (c.loop_wakeups > 0) {
+    out << "  answers per wake-up " << fixed(static_cast<double>(c.responses_ok) / static_cast<double>(c.loop_wakeups), 1)
+        << "  naps " << c.coalescing_naps;
+  }
+  out << "\n";
   if (o.mode != Mode::kConnect && r.connections_peak_active < o.connections) {
     out << "  WARNING: only " << r.connections_peak_active << " of " << o.connections
         << " connections were open at once (see connect errors; for many connections use --ramp or a larger server backlog)\n";

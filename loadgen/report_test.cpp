@@ -17,7 +17,7 @@ const char* kContractHeader =
     "errors_bad_response,latency_min_us,latency_mean_us,latency_p50_us,latency_p90_us,latency_p99_us,"
     "latency_p999_us,latency_p9999_us,latency_max_us,service_p50_us,service_p99_us,connect_p50_us,"
     "connect_p99_us,late_sends,udp_lost,udp_duplicate,udp_late,loadgen_cpu_pct,loop_lag_max_us,"
-    "generator_bottleneck,exit_reason,throughput_mbps\n";
+    "generator_bottleneck,exit_reason,throughput_mbps,loop_wakeups,coalescing_naps\n";
 
 std::pair<Options, RunResult> sample() {
   Options o;

@@ -49,6 +49,8 @@ Worker::Worker(const Options& options, int index, int first, int count)
       first_(first),
       pipeline_(static_cast<uint32_t>(options.pipeline)),
       udp_(options.transport == Transport::kUdp),
+      coalescing_(options.coalesce_auto ? Coalescing::Policy::kAuto : Coalescing::Policy::kOn,
+                  options.mode == Mode::kClosed && options.think_ns == 0 ? options.coalesce_ns : 0),
       conns_(static_cast<size_t>(count)),
       slots_(static_cast<size_t>(count) * pipeline_),
       request_(build_request(options)),
@@ -79,8 +81,9 @@ Worker::~Worker() {
 std::string Worker::fatal() const { return fatal_; }
 
 void Worker::run() {
-  // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them.
-  if (options_.mode == Mode::kOpen) prctl(PR_SET_TIMERSLACK, 1000UL);
+  // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them;
+  // so would it stretch a coalescing nap past its bound.
+  if (options_.mode == Mode::kOpen || coalescing_.enabled()) prctl(PR_SET_TIMERSLACK, 1000UL);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   int err = errno;
   ready_.store(true, std::memory_order_release);
@@ -107,6 +110,7 @@ void Worker::loop() {
   next_timeout_scan_ = now;
   for (;;) {
     run_timers(now);
+    coalescing_.tick(now);
     if (measuring_over_ && (now >= drain_until_ || active_.load(std::memory_order_relaxed) == 0)) return;
     if (measuring_over_) {
       bool waiting = false;
@@ -115,10 +119,18 @@ void Worker::loop() {
     }
     int64_t deadline = next_deadline(now);
     int64_t wait = std::max<int64_t>(0, deadline - now);
-    timespec ts{static_cast<time_t>(wait / kSecond), static_cast<long>(wait % kSecond)};
-    int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
-    if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
-      n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
+    int n = -1;
+    int64_t nap = coalescing_.nap_ns(static_cast<int64_t>(active_.load(std::memory_order_relaxed)) * pipeline_);
+    if (nap > 0 && nap < wait) {
+      // Let answers pile up without asking the server's side to wake us (coalescing.hpp); if
+      // none came, wait as usual.
+      timespec nap_ts{0, static_cast<long>(nap)};
+      clock_nanosleep(CLOCK_MONOTONIC, 0, &nap_ts, nullptr);
+      ++metrics_.counters.coalescing_naps;
+      n = wait_for_events(events, 0);
+      if (n == 0) n = wait_for_events(events, std::max<int64_t>(0, deadline - now_ns()));
+    } else {
+      n = wait_for_events(events, wait);
     }
     int64_t before = now;
     now = now_ns();
@@ -128,9 +140,19 @@ void Worker::loop() {
       auto lag_us = static_cast<uint64_t>((now - std::max(deadline, before)) / 1000);
       metrics_.counters.loop_lag_max_us = std::max(metrics_.counters.loop_lag_max_us, lag_us);
     }
+    if (n > 0) ++metrics_.counters.loop_wakeups;
     for (int i = 0; i < n; ++i) on_event(events[i].data.u32, events[i].events, now);
     if (n == kMaxEvents) now = now_ns();
   }
+}
+
+int Worker::wait_for_events(epoll_event* events, int64_t wait_ns) {
+  timespec ts{static_cast<time_t>(wait_ns / kSecond), static_cast<long>(wait_ns % kSecond)};
+  int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
+  if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
+    n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait_ns + 999'999) / 1'000'000));
+  }
+  return n;
 }
 
 int64_t Worker::next_deadline(int64_t now) const {

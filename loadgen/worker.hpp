@@ -12,6 +12,8 @@
 // request_stop() and take(); take() locks a mutex the worker takes once per second.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "core/net/address.hpp"
+#include "loadgen/coalescing.hpp"
 #include "loadgen/driver.hpp"
 #include "loadgen/http_response_parser.hpp"
 #include "loadgen/metrics.hpp"
@@ -99,6 +102,7 @@ class Worker final : public Driver {
   };
 
   void loop();
+  int wait_for_events(epoll_event* events, int64_t wait_ns);
   int64_t next_deadline(int64_t now) const;
   void run_timers(int64_t now);
   void flush(int64_t now);
@@ -129,6 +133,7 @@ class Worker final : public Driver {
   const uint32_t pipeline_;
   const bool udp_;
   int epoll_fd_ = -1;
+  Coalescing coalescing_;  // closed loop: naps that let answers pile up (coalescing.hpp)
   std::vector<Conn> conns_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_list_;  // open loop: connections that can take another request

@@ -127,6 +127,7 @@ bool Worker::consume_http(Conn& c, uint32_t id, const char* data, size_t len, in
 
 void Worker::complete(Conn& c, uint32_t, const Slot& slot, int64_t now) {
   (void)c;
+  coalescing_.record_answer(now - slot.sent);
   if (measuring_over_) return;
   metrics_.latency.record(to_us(now - slot.intended));
   metrics_.service.record(to_us(now - slot.sent));

@@ -172,6 +172,27 @@ TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
   EXPECT_LE(num(row, "responses_ok"), 26);
 }
 
+TEST(LoadgenModesTest, CoalescingNapsOnlyWhenAnswersTakeLongAndManyAreOutstanding) {
+  // Every answer takes 2 ms: told to nap (loadgen/coalescing.hpp), the closed loop does with 8
+  // requests outstanding, never with 2 (below the rule's minimum), and never with --coalesce 0.
+  ServerProcess server("netlab-server-thread_per_conn", {"--listen", "127.0.0.1:0", "--io-delay", "2ms"});
+  auto naps = [&](std::vector<std::string> extra) {
+    TempPath csv(".csv");
+    std::vector<std::string> args = {"--target", server.address().to_string(), "-d", "500ms"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto run = run_loadgen(args, csv.path());
+    EXPECT_EQ(run.status, 0) << run.output;
+    auto row = read_summary(csv.path());
+    EXPECT_EQ(num(row, "errors_total"), 0);
+    EXPECT_GT(num(row, "loop_wakeups"), 0);
+    EXPECT_GE(num(row, "latency_p50_us"), 2000);
+    return num(row, "coalescing_naps");
+  };
+  EXPECT_GT(naps({"-c", "8", "--coalesce", "100us"}), 0);
+  EXPECT_EQ(naps({"-c", "8", "--coalesce", "0"}), 0);
+  EXPECT_EQ(naps({"-c", "2", "--coalesce", "100us"}), 0);
+}
+
 TEST(LoadgenModesTest, UdpLateAndDuplicateAnswersAreToldApart) {
   // A UDP echo that holds back the first datagram for 600 ms (it is declared lost at 200 ms, so its
   // answer is late) and answers every other one twice (duplicates).
