@@ -30,7 +30,7 @@ void add_options(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_option("--coalesce", o.coalesce_text,
                  "Closed loop: nap after a batch of answers so one wake-up takes many: auto (probe "
-                 "whether it raises answers/s, naps up to 100us), 0 (never), or the longest nap (always)")
+                 "whether it raises answers/s, naps up to 1ms), 0 (never), or the longest nap (always)")
       ->capture_default_str();
   app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new)");
   app.add_option("--timeseries", o.timeseries, "Append one row per measured second to this CSV");

@@ -7,7 +7,7 @@
 namespace netlab::loadgen {
 namespace {
 
-constexpr int64_t kAutoCoalesceNs = 100'000;  // --coalesce auto: naps of at most 100 µs
+constexpr int64_t kAutoCoalesceNs = 1'000'000;  // --coalesce auto: naps of at most 1 ms
 
 int64_t duration_ns(const std::string& flag, const std::string& text) {
   try {
