@@ -19,7 +19,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--rate", o.rate, "Open loop: requests per second over all connections (0 = closed loop)")
       ->capture_default_str();
   app.add_option("--pipeline", o.pipeline, "Requests in flight per connection")->capture_default_str();
-  app.add_flag("--new-conn", o.new_conn, "A fresh TCP connection per request (TPS as netperf TCP_CRR)");
+  app.add_flag("--new-conn", o.new_conn,
+               "A fresh TCP connection per request (TPS as netperf TCP_CRR); with --rate, one opened at each scheduled time");
   app.add_option("--ramp", o.ramp, "Open at most this many new connections per second (0 = all at once)")
       ->capture_default_str();
   app.add_option("--timeout", o.timeout_text, "Connect and answer timeout; UDP: a datagram is lost after it")

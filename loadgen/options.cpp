@@ -118,17 +118,18 @@ void validate(Options& o) {
   require(o.timeout_ns >= 1'000'000, "--timeout: must be at least 1ms");
   if (o.new_conn) {
     require(o.transport == Transport::kTcp, "--new-conn: only over TCP");
-    require(o.rate == 0, "--new-conn: runs closed loop; --rate cannot be combined with it");
+    require(!(o.rate > 0 && o.ramp > 0), "--ramp: not with --new-conn --rate (the rate paces the connects)");
     require(o.pipeline == 1, "--new-conn: one request per connection, --pipeline must be 1");
     o.mode = Mode::kConnect;
   } else {
     o.mode = o.rate > 0 ? Mode::kOpen : Mode::kClosed;
   }
-  require(!(o.mode == Mode::kOpen && o.think_ns > 0), "--think: only in closed loop (without --rate)");
+  require(!(o.rate > 0 && o.think_ns > 0), "--think: only in closed loop (without --rate)");
   require(o.label.find_first_of(",\"\n") == std::string::npos, "--label: no commas, quotes or newlines");
   if (o.proto == ClientProto::kFile) validate_file(o);
   if (o.proto == ClientProto::kChat) {
     require(o.rate > 0, "--proto chat: needs --rate (messages per second over all members)");
+    require(!o.new_conn, "--new-conn: not with --proto chat (members keep their sockets)");
     require(o.connections >= 2, "--proto chat: needs at least 2 members (--connections)");
     require(o.connections <= 1024, "--proto chat: at most 1024 members");
   }

@@ -78,7 +78,18 @@ TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   x = o();
   x.new_conn = true;
   x.rate = 10;
-  EXPECT_EQ(error_of(x), "--new-conn: runs closed loop; --rate cannot be combined with it");
+  x.ramp = 5;
+  EXPECT_EQ(error_of(x), "--ramp: not with --new-conn --rate (the rate paces the connects)");
+  x = o();
+  x.new_conn = true;
+  x.rate = 10;
+  x.think_text = "1ms";
+  EXPECT_EQ(error_of(x), "--think: only in closed loop (without --rate)");
+  x = o();
+  x.new_conn = true;
+  x.rate = 10;
+  validate(x);  // paced connect-per-request
+  EXPECT_EQ(x.mode, Mode::kConnect);
   x = o();
   x.transport_text = "udp";
   x.proto_text = "http";

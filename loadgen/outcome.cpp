@@ -28,7 +28,7 @@ void finish_result(const Options& o, RunResult& r) {
     r.bottleneck_reason = "timers ran up to " + std::to_string(c.loop_lag_max_us / 1000) +
                           " ms late (loop lag): the machine is overloaded";
   }
-  if (o.mode == Mode::kOpen && r.duration_s > 0) {
+  if (o.rate > 0 && r.duration_s > 0) {
     double achieved = static_cast<double>(c.requests_sent) / r.duration_s;
     if (achieved < 0.95 * o.rate && r.generator_bottleneck) {
       r.bottleneck_reason += "; achieved " + std::to_string(static_cast<int64_t>(achieved)) + " of " +

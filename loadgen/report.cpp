@@ -144,7 +144,7 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
   auto p = [](const stats::Histogram& h, double q) { return std::to_string(h.value_at_percentile(q)); };
   out << "netlab-loadgen: " << proto_name(o.proto) << " over " << transport_name(o.transport) << " to "
       << o.target.to_string() << ", " << mode_name(o.mode) << " loop";
-  if (o.mode == Mode::kOpen) out << " at " << fixed(o.rate, 0) << " req/s";
+  if (o.rate > 0) out << " at " << fixed(o.rate, 0) << " req/s";
   out << ", threads " << o.threads << ", " << fixed(r.duration_s, 2) << " s measured\n";
   out << "  connections  requested " << o.connections << "  established " << r.connections_established
       << "  peak active " << r.connections_peak_active << "\n";
@@ -152,7 +152,7 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
       << "   TPS " << fixed(tps(r)) << "\n";
   out << "  latency us   min " << lat.min() << "  mean " << fixed(lat.mean()) << "  p50 " << p(lat, 50)
       << "  p90 " << p(lat, 90) << "  p99 " << p(lat, 99) << "  p99.9 " << p(lat, 99.9) << "  p99.99 "
-      << p(lat, 99.99) << "  max " << lat.max() << (o.mode == Mode::kOpen ? "  (from intended send)" : "")
+      << p(lat, 99.99) << "  max " << lat.max() << (o.rate > 0 ? "  (from intended send)" : "")
       << "\n";
   if (o.mode != Mode::kClosed) {
     out << "  service us   p50 " << p(r.total.service, 50) << "  p99 " << p(r.total.service, 99)
@@ -174,7 +174,7 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
           << error_description(c, k) << "\n";
     }
   }
-  if (o.mode == Mode::kOpen) {
+  if (o.rate > 0) {
     out << "  pacing       achieved " << fixed(qps(r)) << " of " << fixed(o.rate) << " req/s ("
         << fixed(o.rate > 0 ? 100 * qps(r) / o.rate : 0) << "%), " << c.late_sends
         << " late sends (> 1 ms behind schedule)\n";

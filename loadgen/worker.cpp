@@ -53,9 +53,11 @@ Worker::Worker(const Options& options, int index, int first, int count)
                   options.mode == Mode::kClosed && options.think_ns == 0 ? options.coalesce_ns : 0),
       conns_(static_cast<size_t>(count)),
       slots_(static_cast<size_t>(count) * pipeline_),
+      paced_connect_(options.mode == Mode::kConnect && options.rate > 0),
       request_(build_request(options)),
       buffer_(64 * 1024) {
   free_list_.reserve(conns_.size());
+  idle_.reserve(conns_.size());
   retry_.ring.resize(conns_.size());
   think_.ring.resize(2 * conns_.size() * pipeline_);
   for (uint32_t i = 0; i < pipeline_; ++i) request_run_ += request_;
@@ -83,7 +85,7 @@ std::string Worker::fatal() const { return fatal_; }
 void Worker::run() {
   // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them;
   // so would it stretch a coalescing nap past its bound.
-  if (options_.mode == Mode::kOpen || coalescing_.enabled()) prctl(PR_SET_TIMERSLACK, 1000UL);
+  if (options_.rate > 0 || coalescing_.enabled()) prctl(PR_SET_TIMERSLACK, 1000UL);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   int err = errno;
   ready_.store(true, std::memory_order_release);
@@ -108,6 +110,13 @@ void Worker::loop() {
   next_flush_ = timeline_.measure_start_ns;
   int64_t now = now_ns();
   next_timeout_scan_ = now;
+  if (paced_connect_) {
+    // No connection is held: each slot waits in idle_ for the schedule to open it.
+    for (uint32_t id = static_cast<uint32_t>(conns_.size()); id-- > 0;) idle_.push_back(id);
+    next_initial_ = static_cast<uint32_t>(conns_.size());
+    rate_started_ = true;
+    rate_.restart(now);
+  }
   for (;;) {
     run_timers(now);
     coalescing_.tick(now);
@@ -163,6 +172,7 @@ int64_t Worker::next_deadline(int64_t now) const {
   if (retry_.size > 0) d = std::min(d, retry_.front().due);
   if (think_.size > 0) d = std::min(d, think_.front().due);
   if (rate_started_ && !free_list_.empty() && !measuring_over_) d = std::min(d, rate_.next());
+  if (paced_connect_ && !idle_.empty() && !measuring_over_) d = std::min(d, rate_.next());
   // Poll at least every 50 ms so a stop request is seen promptly.
   return std::min(d, now + 50'000'000);
 }
@@ -223,6 +233,16 @@ void Worker::run_timers(int64_t now) {
         c.in_free_list = false;
       }
     }
+  }
+  while (paced_connect_ && !idle_.empty() && rate_.due(now)) {
+    // A transaction whose time has come: latency runs from its scheduled time, so a slow server
+    // (or no free slot) shows in full, as in open loop.
+    uint32_t id = idle_.back();
+    idle_.pop_back();
+    conns_[id].intended = rate_.next();
+    rate_.take();
+    if (now - conns_[id].intended > kLateThresholdNs) ++metrics_.counters.late_sends;
+    open_conn(id, now);
   }
   if (now >= next_timeout_scan_) check_timeouts(now);
 }
@@ -294,7 +314,7 @@ void Worker::on_connected(Conn& c, uint32_t id, int64_t now) {
   }
   // Closed loop and connect-per-request: fill the pipeline at once. In connect mode the latency
   // runs from the connect() call: a transaction is connect + request + answer, as in TCP_CRR.
-  int64_t intended = options_.mode == Mode::kConnect ? c.connect_start : now;
+  int64_t intended = options_.mode != Mode::kConnect ? now : paced_connect_ ? c.intended : c.connect_start;
   if (udp_) {
     for (uint32_t i = 0; i < pipeline_ && c.state == State::kOpen; ++i) send_udp(c, id, intended, now);
   } else {
@@ -365,6 +385,10 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
   ++c.generation;
   for (uint32_t i = 0; i < pipeline_; ++i) slots(id)[i].used = false;
   if (measuring_over_) return;
+  if (paced_connect_) {
+    idle_.push_back(id);  // the schedule opens it again, failed or not
+    return;
+  }
   if (retry_later) {
     retry_.push({now_ns() + kRetryDelayNs, id, c.generation});
   } else {

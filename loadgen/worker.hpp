@@ -77,6 +77,7 @@ class Worker final : public Driver {
     uint32_t resp_off = 0;  // echo: bytes of the current answer checked so far
     uint32_t think_queued = 0;  // closed loop with --think: requests waiting in think_
     int64_t connect_start = 0;
+    int64_t intended = 0;   // paced connect mode: when this transaction was scheduled
     uint64_t next_seq = 0;  // UDP sequence numbers
     // The last kLostMemory datagrams declared lost: an answer to one of them is late, an answer
     // to any other already-answered number is a duplicate.
@@ -137,6 +138,8 @@ class Worker final : public Driver {
   std::vector<Conn> conns_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_list_;  // open loop: connections that can take another request
+  const bool paced_connect_;         // --new-conn --rate: a connect at each scheduled time
+  std::vector<uint32_t> idle_;       // paced connect: slots free for the next scheduled connect
   TimerQueue retry_, think_;
   std::string request_;       // one request (echo payload or HTTP GET)
   std::string request_run_;   // pipeline_ copies of it: any unsent tail is a suffix of this

@@ -97,6 +97,43 @@ TEST(LoadgenModesTest, ConnectPerRequestOpensAConnectionPerTransaction) {
   EXPECT_GE(num(row, "latency_p99_us"), num(row, "service_p50_us"));
 }
 
+TEST(LoadgenModesTest, ConnectPerRequestAtAFixedRateOpensOnSchedule) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath csv(".csv");
+  // 400 transactions per second, each on its own connection, for one second.
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "20", "--new-conn", "--rate", "400", "-d",
+                          "1s"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["mode"], "connect");
+  EXPECT_EQ(num(row, "rate_target"), 400);
+  // The schedule, not the server, sets the count (a few more under a slow sanitizer build would
+  // mean sends beyond the schedule; fewer, slots that never came free).
+  EXPECT_GE(num(row, "requests_sent"), 320) << run.output;
+  EXPECT_LE(num(row, "requests_sent"), 401) << run.output;
+  EXPECT_NEAR(num(row, "connections_established"), num(row, "requests_sent"), 20);
+  EXPECT_GE(num(row, "responses_ok"), num(row, "requests_sent") - 20);  // answers in flight at the end
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  EXPECT_LE(num(row, "connections_peak_active"), 20);
+  EXPECT_NE(run.output.find("pacing       achieved"), std::string::npos) << run.output;
+}
+
+TEST(LoadgenModesTest, ConnectPerRequestAtAFixedRateShowsAStallFromTheSchedule) {
+  // One connection at a time, 20 ms each: 50 transactions/s, asked for 200/s. Latency from each
+  // transaction's scheduled time shows the queue; the slots run out, so sends are late.
+  ServerProcess server("netlab-server-iterative_tcp", {"--listen", "127.0.0.1:0", "--io-delay", "20ms"});
+  TempPath csv(".csv");
+  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--new-conn", "--rate", "200", "-d",
+                          "1s"},
+                         csv.path());
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto row = read_summary(csv.path());
+  EXPECT_GT(num(row, "late_sends"), 0) << run.output;
+  EXPECT_GT(num(row, "latency_p50_us"), 3 * num(row, "service_p50_us")) << run.output;
+  EXPECT_GE(num(row, "service_p50_us"), 20000);
+}
+
 TEST(LoadgenModesTest, UdpRequestResponseMatchesEveryDatagram) {
   ServerProcess server("netlab-server-iterative_udp", {"--listen", "127.0.0.1:0"});
   TempPath csv(".csv");
