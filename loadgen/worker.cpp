@@ -313,7 +313,8 @@ void Worker::on_connected(Conn& c, uint32_t id, int64_t now) {
     return;
   }
   // Closed loop and connect-per-request: fill the pipeline at once. In connect mode the latency
-  // runs from the connect() call: a transaction is connect + request + answer, as in TCP_CRR.
+  // runs from the connect() call: a transaction is connect + request + answer, as in TCP_CRR;
+  // paced by --rate, from the transaction's scheduled time.
   int64_t intended = options_.mode != Mode::kConnect ? now : paced_connect_ ? c.intended : c.connect_start;
   if (udp_) {
     for (uint32_t i = 0; i < pipeline_ && c.state == State::kOpen; ++i) send_udp(c, id, intended, now);

@@ -4,9 +4,10 @@
 // per epoll_wait, no locks, no allocation and no epoll_ctl. Sockets are registered once,
 // edge-triggered; write interest is on only while connecting or while a write waits for room
 // (otherwise every ACK freeing send-buffer space would wake the loop for nothing), and close()
-// removes them. Timers (ramp, think time, open-loop
-// pacing, reconnects, timeouts, the once-per-second flush) are plain deadlines checked after each
-// wait; epoll_pwait2 sleeps with nanosecond precision so open-loop pacing works below 1 ms.
+// removes them. Timers (ramp, think time, open-loop pacing, reconnects, timeouts, the
+// once-per-second flush) are plain deadlines checked after each wait; epoll_pwait2 sleeps with
+// nanosecond precision so open-loop pacing works below 1 ms. In closed loop the thread may nap
+// after a batch of answers before it waits, so one wake-up takes many (coalescing.hpp).
 //
 // Thread contract: run() is the thread body. The main thread only calls the const accessors,
 // request_stop() and take(); take() locks a mutex the worker takes once per second.
