@@ -16,9 +16,10 @@
 // costs when the server is cheap and waits on us (netlab's epoll echo server: -20%). Which one a
 // run is cannot be seen from one side of the wire, so Policy::kAuto measures it, as Linux's
 // dynamic interrupt moderation does for NICs: it runs in one mode, now and then probes the other
-// for one epoch between two epochs of the current one, and switches when the probe answered more
-// than both neighbours' mean by kWinMargin. A losing probe doubles the wait to the next one (up
-// to kMaxProbeWait epochs), so a settled run spends little time in the worse mode.
+// for one epoch between two epochs of the current one, and switches when the probe's answers/s
+// beat the mean of those two neighbours by kWinMargin (a trend in between cancels out). A losing
+// probe doubles the wait to the next one (up to kMaxProbeWait epochs), so a settled run spends
+// little time in the worse mode.
 #pragma once
 
 #include <algorithm>
