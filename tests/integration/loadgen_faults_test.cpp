@@ -99,11 +99,9 @@ TEST(LoadgenFaultsTest, OpenLoopShowsAStallInCorrectedLatencyNotInServiceTime) {
   // queue behind the slow server; measured from their intended send the wait shows, measured
   // from the actual send (what a closed-loop tool reports) it does not.
   ServerProcess server("netlab-server-iterative_tcp", {"--listen", "127.0.0.1:0", "--io-delay", "20ms"});
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "1", "--rate", "200", "-d", "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "1", "--rate", "200", "-d",
+                                         "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_GT(num(row, "late_sends"), 0);
   EXPECT_GT(num(row, "latency_p50_us"), 5 * num(row, "service_p50_us")) << run.output;
   EXPECT_GE(num(row, "service_p50_us"), 20000);

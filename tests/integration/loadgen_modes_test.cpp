@@ -53,12 +53,9 @@ TEST(LoadgenModesTest, ClosedLoopEchoWritesEveryReport) {
 
 TEST(LoadgenModesTest, PipelinedEchoKeepsOrderAndCountsEveryAnswer) {
   ServerProcess server("netlab-server-thread_per_conn", server_args());
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--pipeline", "8", "--payload",
-                          "300", "-d", "500ms"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "4", "--pipeline", "8",
+                                         "--payload", "300", "-d", "500ms"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_EQ(num(row, "errors_total"), 0);
   EXPECT_LE(num(row, "responses_ok"), num(row, "requests_sent"));
@@ -67,10 +64,9 @@ TEST(LoadgenModesTest, PipelinedEchoKeepsOrderAndCountsEveryAnswer) {
 
 TEST(LoadgenModesTest, OpenLoopFollowsTheScheduleAndKeepsServiceTimeBeside) {
   ServerProcess server("netlab-server-thread_pool", server_args());
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--rate", "400", "-d", "1s"}, csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "4", "--rate", "400", "-d",
+                                         "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["mode"], "open");
   EXPECT_EQ(num(row, "rate_target"), 400);
   // The schedule sends 400 per second; a run can lose a few at its edges, never add any.
@@ -84,10 +80,9 @@ TEST(LoadgenModesTest, OpenLoopFollowsTheScheduleAndKeepsServiceTimeBeside) {
 
 TEST(LoadgenModesTest, ConnectPerRequestOpensAConnectionPerTransaction) {
   ServerProcess server("netlab-server-thread_per_conn", server_args());
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--new-conn", "-d", "500ms"}, csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "4", "--new-conn", "-d",
+                                         "500ms"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["mode"], "connect");
   EXPECT_GT(num(row, "responses_ok"), 4);
   EXPECT_GE(num(row, "connections_established"), num(row, "responses_ok"));
@@ -99,13 +94,10 @@ TEST(LoadgenModesTest, ConnectPerRequestOpensAConnectionPerTransaction) {
 
 TEST(LoadgenModesTest, ConnectPerRequestAtAFixedRateOpensOnSchedule) {
   ServerProcess server("netlab-server-thread_pool", server_args());
-  TempPath csv(".csv");
   // 400 transactions per second, each on its own connection, for one second.
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "20", "--new-conn", "--rate", "400", "-d",
-                          "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "20", "--new-conn", "--rate",
+                                         "400", "-d", "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["mode"], "connect");
   EXPECT_EQ(num(row, "rate_target"), 400);
   // The schedule, not the server, sets the count (a few more under a slow sanitizer build would
@@ -123,12 +115,9 @@ TEST(LoadgenModesTest, ConnectPerRequestAtAFixedRateShowsAStallFromTheSchedule) 
   // One connection at a time, 20 ms each: 50 transactions/s, asked for 200/s. Latency from each
   // transaction's scheduled time shows the queue; the slots run out, so sends are late.
   ServerProcess server("netlab-server-iterative_tcp", {"--listen", "127.0.0.1:0", "--io-delay", "20ms"});
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "4", "--new-conn", "--rate", "200", "-d",
-                          "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "4", "--new-conn", "--rate",
+                                         "200", "-d", "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_GT(num(row, "late_sends"), 0) << run.output;
   EXPECT_GT(num(row, "latency_p50_us"), 3 * num(row, "service_p50_us")) << run.output;
   EXPECT_GE(num(row, "service_p50_us"), 20000);
@@ -136,12 +125,9 @@ TEST(LoadgenModesTest, ConnectPerRequestAtAFixedRateShowsAStallFromTheSchedule) 
 
 TEST(LoadgenModesTest, UdpRequestResponseMatchesEveryDatagram) {
   ServerProcess server("netlab-server-iterative_udp", {"--listen", "127.0.0.1:0"});
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "--transport", "udp", "-c", "4", "--pipeline",
-                          "4", "--payload", "64", "-d", "500ms"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "--transport", "udp", "-c", "4",
+                                         "--pipeline", "4", "--payload", "64", "-d", "500ms"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["transport"], "udp");
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_EQ(num(row, "udp_duplicate"), 0);
@@ -198,13 +184,10 @@ TEST(LoadgenModesTest, SourceRangeSpreadsConnectionsOverAddresses) {
 
 TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
   ServerProcess server("netlab-server-thread_pool", server_args());
-  TempPath csv(".csv");
   // Two connections each pausing 50 ms after every answer: at most 2 * (600 / 50) + 2 answers.
-  auto run = run_loadgen({"--target", server.address().to_string(), "-c", "2", "--think", "50ms", "--ramp", "20",
-                          "-d", "600ms"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "2", "--think", "50ms",
+                                         "--ramp", "20", "-d", "600ms"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(num(row, "connections_established"), 2);
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_LE(num(row, "responses_ok"), 26);
@@ -371,11 +354,9 @@ TEST(LoadgenModesTest, HttpChunkedAnswersFromNginxAreFramedAndCounted) {
     auto head = run_command({curl, "-s", "-D", "-", "-o", "/dev/null", nginx.url("/chunked/index.html")});
     ASSERT_NE(head.output.find("Transfer-Encoding: chunked"), std::string::npos) << head.output;
   }
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", nginx.url("/chunked/index.html"), "-c", "4", "--pipeline", "4", "-d", "500ms"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", nginx.url("/chunked/index.html"), "-c", "4", "--pipeline", "4",
+                                         "-d", "500ms"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_EQ(num(row, "errors_total"), 0) << run.output;
   EXPECT_GT(num(row, "bytes_received"), 600 * num(row, "responses_ok"));

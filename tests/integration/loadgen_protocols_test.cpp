@@ -50,12 +50,9 @@ TEST_P(LoadgenFileTest, GetTransfersAreCheckedAndCounted) {
   Library lib;
   lib.write("data.bin", 300'000, 1);
   auto server = file_server(GetParam(), lib);
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server->address().to_string(), "--proto", "file", "--file-name", "data.bin",
-                          "-c", "3", "-d", "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server->address().to_string(), "--proto", "file", "--file-name",
+                                         "data.bin", "-c", "3", "-d", "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["proto"], "file");
   EXPECT_EQ(num(row, "errors_total"), 0);
   EXPECT_EQ(num(row, "connections_established"), 3);
@@ -69,12 +66,10 @@ TEST_P(LoadgenFileTest, GetTransfersAreCheckedAndCounted) {
 TEST_P(LoadgenFileTest, PutUploadsLandWhole) {
   Library lib;
   auto server = file_server(GetParam(), lib);
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server->address().to_string(), "--proto", "file", "--file-op", "put",
-                          "--file-size", "200000", "--file-verify-every", "1", "-c", "3", "-d", "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server->address().to_string(), "--proto", "file", "--file-op",
+                                         "put", "--file-size", "200000", "--file-verify-every", "1", "-c", "3", "-d",
+                                         "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(num(row, "errors_total"), 0);
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_GE(num(row, "bytes_sent"), 200'000 * num(row, "responses_ok"));
@@ -134,12 +129,9 @@ class LoadgenChatTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(LoadgenChatTest, TwentyMembersGetEveryMessage) {
   ServerProcess server("netlab-server-" + GetParam(), {"--listen", "127.0.0.1:0", "--proto", "chat"});
-  TempPath csv(".csv");
-  auto run = run_loadgen({"--target", server.address().to_string(), "--proto", "chat", "-c", "20", "-t", "2",
-                          "--rate", "200", "-d", "1s", "--timeout", "1s"},
-                         csv.path());
+  auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "--proto", "chat", "-c", "20", "-t",
+                                         "2", "--rate", "200", "-d", "1s", "--timeout", "1s"});
   ASSERT_EQ(run.status, 0) << run.output;
-  auto row = read_summary(csv.path());
   EXPECT_EQ(row["transport"], "udp");
   EXPECT_EQ(row["mode"], "open");
   EXPECT_EQ(num(row, "connections_established"), 20);

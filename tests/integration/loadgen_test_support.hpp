@@ -84,4 +84,18 @@ inline CommandResult run_loadgen(std::vector<std::string> args, const std::strin
   return run_command(args, {}, timeout);
 }
 
+// A run and the summary row of its --csv (written to a temporary file, gone after).
+struct LoadgenSummary {
+  CommandResult run;
+  std::map<std::string, std::string> row;
+};
+inline LoadgenSummary run_loadgen_summary(std::vector<std::string> args,
+                                          std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  TempPath csv(".csv");
+  LoadgenSummary out;
+  out.run = run_loadgen(std::move(args), csv.path(), timeout);
+  out.row = read_summary(csv.path());
+  return out;
+}
+
 }  // namespace netlab::test
