@@ -16,7 +16,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("-t,--threads", o.threads, "Event loop threads")->capture_default_str();
   app.add_option("-d,--duration", o.duration_text, "How long to measure")->capture_default_str();
   app.add_option("--warmup", o.warmup_text, "Load before measuring, excluded from the results")->capture_default_str();
-  app.add_option("--rate", o.rate, "Open loop: requests per second over all connections (0 = closed loop)")
+  app.add_option("--rate", o.rate, "Open loop: requests per second over all connections (0 = closed loop; with --new-conn, new connections)")
       ->capture_default_str();
   app.add_option("--pipeline", o.pipeline, "Requests in flight per connection")->capture_default_str();
   app.add_flag("--new-conn", o.new_conn,
