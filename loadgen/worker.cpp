@@ -57,7 +57,6 @@ Worker::Worker(const Options& options, int index, int first, int count)
       request_(build_request(options)),
       buffer_(64 * 1024) {
   free_list_.reserve(conns_.size());
-  idle_.reserve(conns_.size());
   retry_.ring.resize(conns_.size());
   think_.ring.resize(2 * conns_.size() * pipeline_);
   for (uint32_t i = 0; i < pipeline_; ++i) request_run_ += request_;
@@ -111,8 +110,8 @@ void Worker::loop() {
   int64_t now = now_ns();
   next_timeout_scan_ = now;
   if (paced_connect_) {
-    // No connection is held: each slot waits in idle_ for the schedule to open it.
-    for (uint32_t id = static_cast<uint32_t>(conns_.size()); id-- > 0;) idle_.push_back(id);
+    // No connection is held: each slot waits in free_list_ for the schedule to open it.
+    for (uint32_t id = static_cast<uint32_t>(conns_.size()); id-- > 0;) push_free(conns_[id], id);
     next_initial_ = static_cast<uint32_t>(conns_.size());
     rate_started_ = true;
     rate_.restart(now);
@@ -172,7 +171,6 @@ int64_t Worker::next_deadline(int64_t now) const {
   if (retry_.size > 0) d = std::min(d, retry_.front().due);
   if (think_.size > 0) d = std::min(d, think_.front().due);
   if (rate_started_ && !free_list_.empty() && !measuring_over_) d = std::min(d, rate_.next());
-  if (paced_connect_ && !idle_.empty() && !measuring_over_) d = std::min(d, rate_.next());
   // Poll at least every 50 ms so a stop request is seen promptly.
   return std::min(d, now + 50'000'000);
 }
@@ -211,18 +209,32 @@ void Worker::run_timers(int64_t now) {
       }
     }
   }
+  // Paced by --rate: the next scheduled request goes to a free connection (open loop), or opens a
+  // free slot's connection (paced connect). Latency runs from the scheduled time, so a slow server
+  // (or no free connection) shows in full.
+  auto take_scheduled = [&] {
+    int64_t intended = rate_.next();
+    rate_.take();
+    if (now - intended > kLateThresholdNs) ++metrics_.counters.late_sends;
+    return intended;
+  };
   if (rate_started_) {
     while (!free_list_.empty() && rate_.due(now)) {
       uint32_t id = free_list_.back();
       Conn& c = conns_[id];
+      if (paced_connect_) {
+        free_list_.pop_back();
+        c.in_free_list = false;
+        c.intended = take_scheduled();
+        open_conn(id, now);
+        continue;
+      }
       if (c.state != State::kOpen || c.in_flight >= pipeline_) {
         free_list_.pop_back();
         c.in_free_list = false;
         continue;
       }
-      int64_t intended = rate_.next();
-      rate_.take();
-      if (now - intended > kLateThresholdNs) ++metrics_.counters.late_sends;
+      int64_t intended = take_scheduled();
       if (udp_) {
         send_udp(c, id, intended, now);
       } else {
@@ -233,16 +245,6 @@ void Worker::run_timers(int64_t now) {
         c.in_free_list = false;
       }
     }
-  }
-  while (paced_connect_ && !idle_.empty() && rate_.due(now)) {
-    // A transaction whose time has come: latency runs from its scheduled time, so a slow server
-    // (or no free slot) shows in full, as in open loop.
-    uint32_t id = idle_.back();
-    idle_.pop_back();
-    conns_[id].intended = rate_.next();
-    rate_.take();
-    if (now - conns_[id].intended > kLateThresholdNs) ++metrics_.counters.late_sends;
-    open_conn(id, now);
   }
   if (now >= next_timeout_scan_) check_timeouts(now);
 }
@@ -387,7 +389,7 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
   for (uint32_t i = 0; i < pipeline_; ++i) slots(id)[i].used = false;
   if (measuring_over_) return;
   if (paced_connect_) {
-    idle_.push_back(id);  // the schedule opens it again, failed or not
+    push_free(c, id);  // the schedule opens it again, failed or not
     return;
   }
   if (retry_later) {

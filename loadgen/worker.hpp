@@ -138,9 +138,10 @@ class Worker final : public Driver {
   Coalescing coalescing_;  // closed loop: naps that let answers pile up (coalescing.hpp)
   std::vector<Conn> conns_;
   std::vector<Slot> slots_;
-  std::vector<uint32_t> free_list_;  // open loop: connections that can take another request
-  const bool paced_connect_;         // --new-conn --rate: a connect at each scheduled time
-  std::vector<uint32_t> idle_;       // paced connect: slots free for the next scheduled connect
+  // Paced by --rate: open loop, connections that can take another request; paced connect
+  // (--new-conn --rate), closed slots waiting for their next scheduled connect.
+  std::vector<uint32_t> free_list_;
+  const bool paced_connect_;
   TimerQueue retry_, think_;
   std::string request_;       // one request (echo payload or HTTP GET)
   std::string request_run_;   // pipeline_ copies of it: any unsent tail is a suffix of this
