@@ -53,7 +53,7 @@ TEST(PreforkTest, ReplacesAWorkerThatDies) {
   ASSERT_EQ(before.total, 2);
   // Kill one worker from outside; the parent must notice and start another.
   kill(before.pids[0], SIGKILL);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(wait_until_dead(before.pids[0]));
   auto after = wait_for_children(server.pid(), 2);
   EXPECT_EQ(after.total, 2);
   EXPECT_EQ(std::count(after.pids.begin(), after.pids.end(), before.pids[0]), 0);

@@ -28,7 +28,7 @@ TEST(ProcessesTest, MasterRestartsAWorkerThatDiesAndKeepsServing) {
   auto before = wait_for_children(server.pid(), 2);
   ASSERT_EQ(before.total, 2);
   kill(before.pids[0], SIGKILL);
-  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(wait_until_dead(before.pids[0]));
   auto after = wait_for_children(server.pid(), 2);
   EXPECT_EQ(after.total, 2);
   EXPECT_EQ(after.zombies, 0);

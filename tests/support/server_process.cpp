@@ -222,10 +222,19 @@ bool process_running(pid_t pid) {
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
 }
 
+bool wait_until_dead(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (process_running(pid)) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   ChildCount count = count_children(pid);
-  while (count.total != expected && Clock::now() < deadline) {
+  while ((count.total != expected || count.zombies > 0) && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     count = count_children(pid);
   }

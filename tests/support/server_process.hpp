@@ -68,7 +68,11 @@ struct ChildCount {
 ChildCount count_children(pid_t pid);
 // True while `pid` exists and is not a zombie (an orphan's zombie may linger if init does not reap).
 bool process_running(pid_t pid);
-// Polls until `pid` has `expected` children or the timeout passes; returns the last count.
+// Polls until `pid` has `expected` children and none of them is a zombie (a dead child counts
+// until it is reaped, so a master that is still reaping or restarting is not yet settled), or the
+// timeout passes; returns the last count.
 ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+// Polls until `pid` is gone or a zombie; false when it still runs after the timeout.
+bool wait_until_dead(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
 }  // namespace netlab::test
