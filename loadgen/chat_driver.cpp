@@ -137,9 +137,7 @@ void ChatDriver::body() {
     }
     int64_t wake = over ? grace_end : std::min(rate_.next(), now + 10'000'000);
     int64_t wait = std::clamp<int64_t>(wake - now, 0, 10'000'000);
-    timespec ts{0, static_cast<long>(wait)};
-    int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
-    if (n < 0 && errno == ENOSYS) n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait + 999'999) / 1'000'000));
+    int n = waiter_.wait(epoll_fd_, events, kMaxEvents, wait);
     for (int e = 0; e < n; ++e) receive(events[e].data.u32);
   }
 }

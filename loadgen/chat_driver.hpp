@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "loadgen/driver.hpp"
+#include "loadgen/epoll_waiter.hpp"
 #include "loadgen/pacing.hpp"
 
 namespace netlab::loadgen {
@@ -56,6 +57,7 @@ class ChatDriver final : public BasicDriver {
   RateSchedule rate_;
   uint32_t next_sender_ = 0;
   int epoll_fd_ = -1;
+  EpollWaiter waiter_;
 };
 
 }  // namespace netlab::loadgen

@@ -33,6 +33,10 @@ void add_options(CLI::App& app, Options& o) {
                  "Closed loop: nap after a batch of answers so one wake-up takes many: auto (probe "
                  "whether it raises answers/s, naps up to 1ms), 0 (never), or the longest nap (always)")
       ->capture_default_str();
+  app.add_option("--requests", o.requests,
+                 "Stop after this many requests in all, each answered (warm-up included; --duration stays a cap); "
+                 "for per-request cost counts. 0 = run for --duration")
+      ->capture_default_str();
   app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new)");
   app.add_option("--timeseries", o.timeseries, "Append one row per measured second to this CSV");
   app.add_option("--hgrm", o.hgrm, "Write the latency percentile spectrum (HdrHistogram text) here");

@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
     if (finished) break;
   }
   for (auto& t : threads) t.join();
+  // --requests: the run ended when the last answer came, not at --duration.
+  if (o.requests > 0) measure_end = std::min(measure_end, now_ns());
   for (auto& w : workers) {
     if (!w->fatal().empty()) {
       std::cerr << "netlab-loadgen: " << w->fatal() << "\n";

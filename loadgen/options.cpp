@@ -97,6 +97,10 @@ void validate(Options& o) {
   require(o.threads >= 1 && o.threads <= 256, "--threads: must be from 1 to 256");
   require(o.threads <= o.connections, "--threads: more threads (" + std::to_string(o.threads) +
                                           ") than connections (" + std::to_string(o.connections) + ")");
+  require(o.requests == 0 || o.proto == ClientProto::kEcho || o.proto == ClientProto::kHttp,
+          "--requests: counts echo and HTTP requests only");
+  require(o.requests == 0 || o.requests >= static_cast<uint64_t>(o.connections),
+          "--requests: at least one request per connection");
   require(o.pipeline >= 1 && o.pipeline <= 1024, "--pipeline: must be from 1 to 1024");
   require(!(o.transport == Transport::kUdp && o.pipeline > 32), "--pipeline: at most 32 over UDP");
   require(o.rate >= 0, "--rate: must be 0 (closed loop) or a positive rate");

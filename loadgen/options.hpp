@@ -31,7 +31,10 @@ struct Options {
   std::string source_text;
   int payload = 16;
   std::string think_text = "0s";
-  std::string coalesce_text = "auto";  // closed loop: naps after a batch of answers (coalescing.hpp)
+  std::string coalesce_text = "auto";
+  // Stop once this many requests were sent and answered in all (warm-up included); 0 = run for
+  // --duration. A fixed count makes per-request costs (system calls, instructions) comparable.
+  uint64_t requests = 0;  // closed loop: naps after a batch of answers (coalescing.hpp)
   std::string csv, timeseries, hgrm, json;
   double max_error_rate = 0.01;
   std::string label;

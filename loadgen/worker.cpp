@@ -55,7 +55,11 @@ Worker::Worker(const Options& options, int index, int first, int count)
       slots_(static_cast<size_t>(count) * pipeline_),
       paced_connect_(options.mode == Mode::kConnect && options.rate > 0),
       request_(build_request(options)),
-      buffer_(64 * 1024) {
+      buffer_(64 * 1024),
+      request_budget_(options.requests == 0 ? 0
+                      : options.requests * static_cast<uint64_t>(first + count) / static_cast<uint64_t>(options.connections) -
+                            options.requests * static_cast<uint64_t>(first) / static_cast<uint64_t>(options.connections)),
+      budget_left_(request_budget_) {
   free_list_.reserve(conns_.size());
   retry_.ring.resize(conns_.size());
   think_.ring.resize(2 * conns_.size() * pipeline_);
@@ -155,12 +159,7 @@ void Worker::loop() {
 }
 
 int Worker::wait_for_events(epoll_event* events, int64_t wait_ns) {
-  timespec ts{static_cast<time_t>(wait_ns / kSecond), static_cast<long>(wait_ns % kSecond)};
-  int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
-  if (n < 0 && errno == ENOSYS) {  // kernels before 5.11: millisecond timeouts, rounded up
-    n = epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait_ns + 999'999) / 1'000'000));
-  }
-  return n;
+  return waiter_.wait(epoll_fd_, events, kMaxEvents, wait_ns);
 }
 
 int64_t Worker::next_deadline(int64_t now) const {

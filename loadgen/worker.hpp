@@ -24,6 +24,7 @@
 #include "core/net/address.hpp"
 #include "loadgen/coalescing.hpp"
 #include "loadgen/driver.hpp"
+#include "loadgen/epoll_waiter.hpp"
 #include "loadgen/http_response_parser.hpp"
 #include "loadgen/metrics.hpp"
 #include "loadgen/options.hpp"
@@ -126,6 +127,8 @@ class Worker final : public Driver {
   void check_timeouts(int64_t now);
   void count_error(ErrorKind kind, int err, const char* detail);
   void push_free(Conn& c, uint32_t id);
+  // --requests: how many of `wanted` requests may still go out (all, without a budget).
+  uint32_t take_budget(uint32_t wanted);
   Slot* slots(uint32_t id) { return &slots_[static_cast<size_t>(id) * pipeline_]; }
 
   const Options& options_;
@@ -135,6 +138,7 @@ class Worker final : public Driver {
   const uint32_t pipeline_;
   const bool udp_;
   int epoll_fd_ = -1;
+  EpollWaiter waiter_;
   Coalescing coalescing_;  // closed loop: naps that let answers pile up (coalescing.hpp)
   std::vector<Conn> conns_;
   std::vector<Slot> slots_;
@@ -155,6 +159,10 @@ class Worker final : public Driver {
   int64_t next_flush_ = 0;
   int64_t flush_index_ = 0;
   bool measuring_over_ = false;
+  // --requests: this worker's share; what is left to send and what was answered so far.
+  const uint64_t request_budget_;
+  uint64_t budget_left_ = 0;
+  uint64_t budget_answered_ = 0;
   int64_t drain_until_ = 0;
   Metrics metrics_;  // the current interval, this thread only
 

@@ -128,6 +128,8 @@ bool Worker::consume_http(Conn& c, uint32_t id, const char* data, size_t len, in
 void Worker::complete(Conn& c, uint32_t, const Slot& slot, int64_t now) {
   (void)c;
   coalescing_.record_answer(now - slot.sent);
+  // --requests: the last answer ends the run as a stop request would (flush, then drain).
+  if (request_budget_ > 0 && ++budget_answered_ == request_budget_) stop_.store(true, std::memory_order_relaxed);
   if (measuring_over_) return;
   metrics_.latency.record(to_us(now - slot.intended));
   metrics_.service.record(to_us(now - slot.sent));
@@ -162,6 +164,8 @@ void Worker::after_answer(Conn& c, uint32_t id, int64_t now) {
 }
 
 void Worker::send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intended, int64_t now) {
+  count = take_budget(count);
+  if (count == 0) return;
   Slot* s = slots(id);
   for (uint32_t i = 0; i < count; ++i) {
     Slot& slot = s[(c.head + c.in_flight + i) % pipeline_];
@@ -177,6 +181,13 @@ void Worker::send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intende
   }
   c.unsent = bytes;
   write_pending(c, id);
+}
+
+uint32_t Worker::take_budget(uint32_t wanted) {
+  if (request_budget_ == 0) return wanted;
+  auto n = static_cast<uint32_t>(std::min<uint64_t>(wanted, budget_left_));
+  budget_left_ -= n;
+  return n;
 }
 
 void Worker::write_pending(Conn& c, uint32_t id) {
@@ -202,7 +213,7 @@ void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
   Slot* s = slots(id);
   uint32_t i = 0;
   while (i < pipeline_ && s[i].used) ++i;
-  if (i == pipeline_) return;
+  if (i == pipeline_ || take_budget(1) == 0) return;
   uint64_t seq = c.next_seq++;
   char* out = buffer_.data();
   put_seq(out, seq);
