@@ -22,6 +22,25 @@ std::string micros(std::chrono::microseconds us) { return std::to_string(us.coun
 
 std::string seconds_text(std::chrono::nanoseconds d) { return core::format_duration(d); }
 
+}  // namespace
+
+// The one-line reason a program gave: its last stderr line, skipping CLI11's "Run with --help".
+std::string last_reason(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.rfind("Run with --help", 0) != 0) last = line;
+  }
+  return last;
+}
+
+std::string one_line(std::string text) {
+  for (auto& ch : text) {
+    if (ch == ',' || ch == '\n' || ch == '\r') ch = ch == ',' ? ';' : ' ';
+  }
+  return text;
+}
+
 std::vector<std::string> server_command(const std::string& bin_dir, const Case& c) {
   std::vector<std::string> argv = {bin_dir + "/netlab-server-" + c.model,
                                    "--listen", "127.0.0.1:0",
@@ -44,7 +63,7 @@ std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case&
                                    "--threads", std::to_string(threads),
                                    "--pipeline", std::to_string(c.load.pipeline),
                                    "--timeout", seconds_text(c.load.timeout),
-                                   "--label", c.id};
+                                   "--label", c.file_id()};
   if (c.protocol == "http") {
     argv.insert(argv.end(), {"--path", c.load.path});
   } else {
@@ -55,25 +74,6 @@ std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case&
   argv.insert(argv.end(), c.load.extra_args.begin(), c.load.extra_args.end());
   return argv;
 }
-
-// The one-line reason a program gave: its last stderr line, skipping CLI11's "Run with --help".
-std::string last_reason(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.rfind("Run with --help", 0) != 0) last = line;
-  }
-  return last;
-}
-
-std::string one_line(std::string text) {
-  for (auto& ch : text) {
-    if (ch == ',' || ch == '\n' || ch == '\r') ch = ch == ',' ? ';' : ' ';
-  }
-  return text;
-}
-
-}  // namespace
 
 std::string model_transport(const std::string& bin_dir, const std::string& model) {
   std::string out = "/tmp/netlab-run-model-" + std::to_string(::getpid());
@@ -96,9 +96,29 @@ std::string model_transport(const std::string& bin_dir, const std::string& model
 
 CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) {
   CaseResult result;
+  if (c.timed()) {
+    result = run_timed(c, interrupted);
+  } else {
+    result.transport = model_transport(paths_.bin_dir, c.model);
+    result.status = "ok";
+  }
+  if (c.cost() && result.status == "ok" && !interrupted) {
+    try {
+      result.cost = measure_cost(c, paths_.bin_dir, paths_.out_dir + "/" + c.file_id(), suite_.cost_requests,
+                                 interrupted);
+    } catch (const std::exception& e) {
+      result.status = interrupted ? "interrupted" : "failed";
+      result.reason = "cost probe: " + one_line(e.what());
+    }
+  }
+  return result;
+}
+
+CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interrupted) {
+  CaseResult result;
   result.transport = model_transport(paths_.bin_dir, c.model);
   const bool split = suite_.placement == "split";
-  const std::string base = paths_.out_dir + "/" + c.id;
+  const std::string base = paths_.out_dir + "/" + c.file_id();
 
   SpawnOptions server_opts;
   server_opts.own_group = true;
@@ -177,7 +197,7 @@ CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) 
   const double window = std::chrono::duration<double>(Clock::now() - measure_started).count();
   result.server_cpu_s = cpu_at_measure_start ? cpu_last - *cpu_at_measure_start : 0;
   result.server_cpu_pct = window > 0 ? 100.0 * result.server_cpu_s / window : 0;
-  result.loadgen = read_last_row(paths_.out_dir + "/loadgen.csv", c.id);
+  result.loadgen = read_last_row(paths_.out_dir + "/loadgen.csv", c.file_id());
 
   auto server_died = server.poll_exit();
   auto [server_exit, killed] = server.stop(3s);

@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "tools/run/cost_probe.hpp"
 #include "tools/run/proc_stats.hpp"
 #include "tools/run/suite.hpp"
 
@@ -23,6 +26,7 @@ struct CaseResult {
   SockStat sock_peak;
   std::string server_exit;        // how the server ended ("exit 0", "killed by SIGKILL")
   std::map<std::string, std::string> loadgen;  // the load generator's CSV row, by column
+  std::optional<CostFigures> cost;             // cases that measure the per-request costs
 };
 
 struct RunPaths {
@@ -33,12 +37,25 @@ struct RunPaths {
 class CaseRunner {
  public:
   CaseRunner(const Suite& suite, RunPaths paths) : suite_(suite), paths_(std::move(paths)) {}
+  // Measures what the case asks for (timed load, per-request costs, or both).
   CaseResult run(const Case& c, const std::atomic<bool>& interrupted);
 
  private:
+  CaseResult run_timed(const Case& c, const std::atomic<bool>& interrupted);
+
   const Suite& suite_;
   RunPaths paths_;
 };
+
+// The command lines the runner starts: the case's server (listening on a free port) and a load
+// generator against `target` (without its duration and output flags).
+std::vector<std::string> server_command(const std::string& bin_dir, const Case& c);
+std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case& c, const std::string& target,
+                                         const std::string& transport, int connections, int threads);
+// The one-line reason a program gave: its last stderr line in `path`, skipping CLI11's hint.
+std::string last_reason(const std::string& path);
+// `text` on one line with no commas, fit for a CSV field.
+std::string one_line(std::string text);
 
 // The transport a model serves ("tcp" or "udp"), asked from its binary (--model-info).
 std::string model_transport(const std::string& bin_dir, const std::string& model);

@@ -1,6 +1,7 @@
 // netlab-run: runs a scenario suite and leaves CSV, charts and a report.
 //
 // Usage:     netlab-run scenarios/quick.toml
+//            netlab-run scenarios/gate.toml --ab OLD_BIN_DIR NEW_BIN_DIR   (two builds, interleaved)
 // Output:    results/<suite>/<UTC stamp>/ with summary.csv, timeseries.csv, <case>.hgrm, run.json,
 //            charts/, report.html, summary.md; results/latest points at it.
 // Exit:      0 every case ok, 1 some case failed (all files still written), 2 bad usage or suite,
@@ -15,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include "core/util/duration.hpp"
 #include "tools/run/case_runner.hpp"
@@ -54,6 +56,25 @@ std::string short_duration(double seconds) {
   return buf;
 }
 
+// The order cases run in. Plain runs keep the suite's order. Interleaved A/B runs (Abedi and
+// Brecht's randomized multiple interleaved trials) run each case once per build, back to back, in
+// an order drawn per case: drift over the run lands on both builds alike, and every new row has
+// an old row measured next to it in time to be paired with.
+std::vector<Case> running_order(const std::vector<Case>& cases, bool ab, uint64_t seed) {
+  if (!ab) return cases;
+  std::mt19937_64 rng(seed);
+  std::vector<Case> order;
+  for (const Case& c : cases) {
+    Case old_build = c, new_build = c;
+    old_build.build = "old";
+    new_build.build = "new";
+    bool new_first = (rng() & 1) != 0;
+    order.push_back(new_first ? new_build : old_build);
+    order.push_back(new_first ? old_build : new_build);
+  }
+  return order;
+}
+
 void point_latest(const fs::path& results, const fs::path& run_dir) {
   std::error_code ec;
   fs::path link = results / "latest";
@@ -75,6 +96,8 @@ int main(int argc, char** argv) {
   std::string duration, warmup;
   bool list_only = false;
   std::string report_only;
+  std::vector<std::string> ab_dirs;
+  uint64_t seed = static_cast<uint64_t>(std::time(nullptr));
   app.add_option("suite", suite_path, "Suite file (TOML), e.g. scenarios/quick.toml");
   app.add_option("--results", results_dir, "Folder that receives <suite>/<stamp>/")->capture_default_str();
   app.add_option("--bin-dir", bin_dir, "Folder holding netlab-server-* and netlab-loadgen")->capture_default_str();
@@ -82,6 +105,12 @@ int main(int argc, char** argv) {
   app.add_option("--filter", filter, "Run only the cases whose id contains this text");
   app.add_option("--duration", duration, "Override the suite's measured duration per case (e.g. 2s)");
   app.add_option("--warmup", warmup, "Override the suite's warm-up per case");
+  app.add_option("--ab", ab_dirs,
+                 "Interleaved A/B run: OLD_BIN_DIR NEW_BIN_DIR, two builds' bin folders; every case runs once "
+                 "per build, back to back in random order, and summary.csv's 'build' column says which (judge it "
+                 "with netlab-gate compare RUN)")
+      ->expected(2);
+  app.add_option("--seed", seed, "Seed of the A/B order (default: the time; recorded in run.json)");
   app.add_flag("--list", list_only, "List the cases and exit");
   app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
   CLI11_PARSE(app, argc, argv);
@@ -103,12 +132,15 @@ int main(int argc, char** argv) {
     if (!duration.empty()) suite.duration = netlab::core::parse_duration(duration);
     if (!warmup.empty()) suite.warmup = netlab::core::parse_duration(warmup);
     filter_cases(suite, filter);
-    for (const auto& model : [&] {
-           std::set<std::string> m;
-           for (const auto& c : suite.cases) m.insert(c.model);
-           return m;
-         }()) {
-      model_transport(bin_dir, model);  // every model has a binary, before anything runs
+    std::vector<std::string> dirs = ab_dirs.empty() ? std::vector<std::string>{bin_dir} : ab_dirs;
+    for (const auto& dir : dirs) {
+      for (const auto& model : [&] {
+             std::set<std::string> m;
+             for (const auto& c : suite.cases) m.insert(c.model);
+             return m;
+           }()) {
+        model_transport(dir, model);  // every model has a binary, before anything runs
+      }
     }
   } catch (const std::exception& e) {
     std::cerr << "netlab-run: " << e.what() << "\n";
@@ -118,8 +150,9 @@ int main(int argc, char** argv) {
     std::cerr << "netlab-run: no cases to run" << (filter.empty() ? "" : " (filter '" + filter + "')") << "\n";
     return 2;
   }
+  const std::vector<Case> order = running_order(suite.cases, !ab_dirs.empty(), seed);
   if (list_only) {
-    for (const auto& c : suite.cases) std::cout << c.id << "\n";
+    for (const auto& c : order) std::cout << c.file_id() << "\n";
     return 0;
   }
 
@@ -135,24 +168,35 @@ int main(int argc, char** argv) {
   info.suite_path = suite_path;
   info.arguments.assign(argv, argv + argc);
   info.started_utc = utc_now();
-  info.cases_total = static_cast<int>(suite.cases.size());
+  info.cases_total = static_cast<int>(order.size());
+  if (!ab_dirs.empty()) {
+    info.ab_old_bin_dir = fs::absolute(ab_dirs[0]).string();
+    info.ab_new_bin_dir = fs::absolute(ab_dirs[1]).string();
+    info.ab_seed = seed;
+  }
   write_run_json(run_dir / "run.json", suite, info);
   SummaryWriter summary((run_dir / "summary.csv").string());
   CaseRunner runner(suite, {bin_dir, run_dir.string()});
+  std::optional<CaseRunner> old_runner, new_runner;
+  if (!ab_dirs.empty()) {
+    old_runner.emplace(suite, RunPaths{ab_dirs[0], run_dir.string()});
+    new_runner.emplace(suite, RunPaths{ab_dirs[1], run_dir.string()});
+  }
 
   const auto started = Clock::now();
-  std::cerr << "netlab-run: " << suite.cases.size() << " cases of suite '" << suite.name << "' into " << run_dir.string()
+  std::cerr << "netlab-run: " << order.size() << " cases of suite '" << suite.name << "' into " << run_dir.string()
             << "\n";
-  for (size_t i = 0; i < suite.cases.size() && !g_interrupted; ++i) {
-    const Case& c = suite.cases[i];
+  for (size_t i = 0; i < order.size() && !g_interrupted; ++i) {
+    const Case& c = order[i];
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     double per_case = i > 0 ? elapsed / static_cast<double>(i)
                             : std::chrono::duration<double>(suite.duration + suite.warmup + suite.settle).count() + 1.5;
-    std::cerr << "[" << i + 1 << "/" << suite.cases.size() << "] " << c.id << "  elapsed " << short_duration(elapsed)
-              << ", remaining ~" << short_duration(per_case * static_cast<double>(suite.cases.size() - i)) << "\n";
+    std::cerr << "[" << i + 1 << "/" << order.size() << "] " << c.file_id() << "  elapsed " << short_duration(elapsed)
+              << ", remaining ~" << short_duration(per_case * static_cast<double>(order.size() - i)) << "\n";
     CaseResult result;
     try {
-      result = runner.run(c, g_interrupted);
+      CaseRunner& r = c.build.empty() ? runner : c.build == "old" ? *old_runner : *new_runner;
+      result = r.run(c, g_interrupted);
     } catch (const std::exception& e) {
       result.reason = e.what();
     }

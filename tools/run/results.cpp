@@ -63,10 +63,12 @@ const std::vector<std::string>& loadgen_columns() {
 const std::vector<std::string>& summary_columns() {
   static const std::vector<std::string> columns = [] {
     std::vector<std::string> c = {"case", "group", "model", "variant", "series", "protocol", "transport_used", "connections", "rate",
-                                  "payload", "cpu_work_us", "io_delay_us", "workers", "repetition", "placement",
+                                  "payload", "cpu_work_us", "io_delay_us", "workers", "repetition", "build", "placement",
                                   "status", "reason", "server_cpu_s", "server_cpu_pct", "server_pss_peak_kb",
                                   "server_rss_peak_kb", "server_threads_peak", "server_processes_peak",
-                                  "tcp_mem_peak_kb", "tcp_time_wait_peak", "server_exit"};
+                                  "tcp_mem_peak_kb", "tcp_time_wait_peak", "server_exit", "server_cpu_us_per_req",
+                                  "server_syscalls_per_req", "server_instructions_per_req",
+                                  "loadgen_syscalls_per_req", "loadgen_instructions_per_req"};
     for (const auto& l : loadgen_columns()) c.push_back(l);
     return c;
   }();
@@ -82,13 +84,21 @@ SummaryWriter::SummaryWriter(std::string path) : path_(std::move(path)) {
 
 void SummaryWriter::append(const Case& c, const CaseResult& r, const std::string& placement) {
   std::vector<std::string> v = {
-      c.id, c.group, c.model, c.variant, c.series(), c.protocol, r.transport, std::to_string(c.connections), fixed(c.rate, 0),
+      c.id, c.group, c.model, c.variant, c.build.empty() ? c.series() : c.series() + "@" + c.build, c.protocol, r.transport, std::to_string(c.connections), fixed(c.rate, 0),
       std::to_string(c.payload), std::to_string(c.cpu_work.count()), std::to_string(c.io_delay.count()),
-      std::to_string(c.server.workers), std::to_string(c.repetition), placement, r.status, csv_field(r.reason),
+      std::to_string(c.server.workers), std::to_string(c.repetition), c.build, placement, r.status, csv_field(r.reason),
       fixed(r.server_cpu_s, 3), fixed(r.server_cpu_pct, 1), std::to_string(r.server_peak.pss_kb),
       std::to_string(r.server_peak.rss_kb), std::to_string(r.server_peak.threads),
       std::to_string(r.server_peak.processes), std::to_string(r.sock_peak.tcp_mem_kb),
       std::to_string(r.sock_peak.tcp_time_wait), csv_field(r.server_exit)};
+  // Server CPU per answered request, from the measured window's CPU and answers.
+  auto answered = r.loadgen.find("responses_ok");
+  double answers = answered == r.loadgen.end() || answered->second.empty() ? 0 : std::stod(answered->second);
+  v.push_back(answers > 0 ? fixed(r.server_cpu_s * 1e6 / answers, 3) : "");
+  for (auto figure : {&CostFigures::server_syscalls, &CostFigures::server_instructions, &CostFigures::loadgen_syscalls,
+                      &CostFigures::loadgen_instructions}) {
+    v.push_back(r.cost ? fixed((*r.cost).*figure, 3) : "");
+  }
   for (const auto& col : loadgen_columns()) {
     auto it = r.loadgen.find(col);
     v.push_back(it == r.loadgen.end() ? "" : csv_field(it->second));
@@ -150,6 +160,10 @@ void write_run_json(const std::string& path, const Suite& suite, const RunInfo& 
   j << "  \"duration\": " << json_string(core::format_duration(suite.duration)) << ",\n";
   j << "  \"warmup\": " << json_string(core::format_duration(suite.warmup)) << ",\n";
   j << "  \"placement\": " << json_string(suite.placement) << ",\n";
+  if (!info.ab_new_bin_dir.empty()) {
+    j << "  \"ab\": {\"old_bin_dir\": " << json_string(info.ab_old_bin_dir)
+      << ", \"new_bin_dir\": " << json_string(info.ab_new_bin_dir) << ", \"seed\": " << info.ab_seed << "},\n";
+  }
   j << "  \"host\": {\n";
   j << "    \"kernel\": " << json_string(std::string(u.sysname) + " " + u.release + " " + u.version) << ",\n";
   j << "    \"machine\": " << json_string(u.machine) << ",\n";

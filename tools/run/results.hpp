@@ -3,6 +3,7 @@
 // appends timeseries.csv and writes <case>.hgrm.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct RunInfo {
   int cases_ok = 0;
   int cases_failed = 0;
   bool interrupted = false;
+  // Interleaved A/B runs (--ab): the two builds' binary folders and the order's random seed.
+  std::string ab_old_bin_dir, ab_new_bin_dir;
+  uint64_t ab_seed = 0;
 };
 
 void write_run_json(const std::string& path, const Suite& suite, const RunInfo& info);

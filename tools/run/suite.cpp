@@ -164,6 +164,7 @@ std::string case_id(const Case& c, int repetitions) {
   if (c.payload != 16) id += "-p" + std::to_string(c.payload);
   if (c.cpu_work.count() > 0) id += "-cpu" + micros_tag(c.cpu_work);
   if (c.io_delay.count() > 0) id += "-io" + micros_tag(c.io_delay);
+  if (c.measure == "cost") id += "-cost";
   if (repetitions > 1) id += "-rep" + std::to_string(c.repetition);
   return id;
 }
@@ -190,6 +191,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
   suite.settle = top.duration("settle", suite.settle);
   suite.repetitions = static_cast<int>(top.integer("repetitions", 1, 1, 100));
   suite.max_error_rate = top.number("max_error_rate", suite.max_error_rate);
+  suite.cost_requests = static_cast<uint64_t>(top.integer("cost_requests", 20000, 100, 10'000'000));
   suite.placement = top.string("placement", suite.placement);
   if (suite.placement != "shared" && suite.placement != "split") {
     fail(source, *top.get("placement"), "'placement' must be \"shared\" or \"split\"");
@@ -214,6 +216,10 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     TableReader r(*item.as_table(), source, "[[cases]] #" + std::to_string(index));
     std::string group = r.string("name", "cases" + std::to_string(index));
     std::string variant = r.string("variant", "");
+    std::string measure = r.string("measure", "timed");
+    if (measure != "timed" && measure != "cost" && measure != "both") {
+      fail(source, *r.get("measure"), "'measure' must be \"timed\", \"cost\" or \"both\"");
+    }
     if (variant.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
       fail(source, *r.get("variant"), "'variant' may hold only lower-case letters, digits and '_'");
     }
@@ -253,6 +259,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
                   c.group = group;
                   c.model = model;
                   c.variant = variant;
+                  c.measure = measure;
                   c.protocol = protocol;
                   c.connections = static_cast<int>(conns);
                   c.rate = rate;

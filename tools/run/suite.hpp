@@ -45,6 +45,15 @@ struct Case {
   std::chrono::microseconds cpu_work{0};
   std::chrono::microseconds io_delay{0};
   int repetition = 1;
+  // What is measured: "timed" (load for the suite's duration), "cost" (only the deterministic
+  // per-request costs, cost_probe.hpp) or "both".
+  std::string measure = "timed";
+  bool timed() const { return measure != "cost"; }
+  bool cost() const { return measure != "timed"; }
+  // Which build ran it in an interleaved A/B run ("old" or "new"); empty otherwise.
+  std::string build;
+  // The name of this case's files and its load generator label: the id, plus the build in A/B runs.
+  std::string file_id() const { return build.empty() ? id : id + "." + build; }
   ServerSettings server;
   LoadSettings load;
 };
@@ -58,6 +67,7 @@ struct Suite {
   std::chrono::nanoseconds settle = std::chrono::seconds(1);
   int repetitions = 1;
   double max_error_rate = 0.01;
+  uint64_t cost_requests = 20000;  // requests per cost measurement (the larger of its two runs)
   std::string placement = "shared";  // shared: no pinning; split: server on CPU 0, loadgen on CPU 1
   std::vector<Case> cases;
 };
