@@ -1,4 +1,5 @@
-# Latency percentile spectrum, HdrHistogram style: x is 1/(1-percentile) on a log scale.
+# Latency percentile spectrum, HdrHistogram style: x is 1/(1-percentile) on a log scale. One
+# repetition per model (the report picks the median-TPS one and says so in the heading).
 # Data columns: value_us percentile total_count inverse
 load dir.'/common.gp'
 set logscale x

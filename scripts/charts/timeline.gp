@@ -1,4 +1,5 @@
-# TPS (top) and p99 latency (bottom) second by second during the measured run, one line per model.
+# TPS (top) and p99 latency (bottom) second by second during the measured run, one line per model
+# (one repetition each: the report picks the median-TPS one and says so in the heading).
 # Data columns: second tps p99_us
 load dir.'/common.gp'
 set multiplot layout 2,1 title heading

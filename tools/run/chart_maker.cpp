@@ -1,0 +1,135 @@
+#include "tools/run/chart_maker.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include "tools/run/child_process.hpp"
+
+namespace netlab::run {
+namespace {
+
+// A gnuplot single-quoted string literal: a quote inside is written twice.
+std::string gp_quote(const std::string& text) {
+  std::string out = "'";
+  for (char ch : text) {
+    out += ch;
+    if (ch == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int median_index(const std::vector<double>& v) {
+  if (v.empty()) return -1;
+  std::vector<int> order(v.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  // Stable, so equal values keep repetition order and the choice is reproducible.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return v[static_cast<size_t>(a)] < v[static_cast<size_t>(b)]; });
+  return order[(order.size() - 1) / 2];
+}
+
+Spread spread(const std::vector<double>& v) {
+  if (v.empty()) return {};
+  auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  return {median(v), *lo, *hi};
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string base64(const std::string& data) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
+                 static_cast<unsigned char>(data[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
+  }
+  if (size_t rest = data.size() - i; rest > 0) {
+    unsigned v = static_cast<unsigned char>(data[i]) << 16;
+    if (rest == 2) v |= static_cast<unsigned char>(data[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+ChartMaker::ChartMaker(std::string out_dir, std::string script_dir)
+    : out_dir_(std::move(out_dir)), script_dir_(std::move(script_dir)) {
+  ::mkdir((out_dir_ + "/charts").c_str(), 0755);
+  ::mkdir((out_dir_ + "/charts/data").c_str(), 0755);
+}
+
+std::string ChartMaker::data_path(const std::string& name) const { return out_dir_ + "/charts/data/" + name + ".dat"; }
+
+bool ChartMaker::make(const std::string& script, const std::string& name, const std::string& heading,
+                      const std::vector<Series>& series, ChartOutcome& outcome, const std::string& extra) {
+  if (series.empty()) return false;
+  std::string files, titles;
+  for (const auto& s : series) {
+    files += (files.empty() ? "" : " ") + s.file;
+    titles += (titles.empty() ? "" : " ") + s.title;
+  }
+  for (const char* fmt : {"png", "svg"}) {
+    std::string vars = "dir=" + gp_quote(script_dir_) + "; out=" + gp_quote(out_dir_ + "/charts/" + name) +
+                       "; fmt='" + fmt + "'; files=" + gp_quote(files) + "; titles=" + gp_quote(titles) +
+                       "; heading=" + gp_quote(heading) + (extra.empty() ? "" : "; " + extra);
+    std::string log = out_dir_ + "/charts/data/" + name + ".gnuplot.log";
+    SpawnOptions opts;
+    opts.stderr_path = log;
+    ChildProcess gp({"/usr/bin/gnuplot", "-e", vars, script_dir_ + "/" + script}, opts);
+    auto e = gp.wait(std::chrono::seconds(60));
+    if (!e || !e->exited || e->status != 0) {
+      outcome.problems.push_back(name + "." + fmt + ": " + read_file(log));
+      return false;
+    }
+  }
+  outcome.charts.push_back(name);
+  return true;
+}
+
+std::string chart_html(const std::string& page_dir, const std::string& name) {
+  return "<img class=\"chart\" alt=\"" + html_escape(name) + "\" src=\"data:image/png;base64," +
+         base64(read_file(page_dir + "/charts/" + name + ".png")) + "\"><p><a href=\"charts/" + html_escape(name) +
+         ".svg\">SVG</a></p>\n";
+}
+
+std::string charts_loaded_script() {
+  return "<script>window.addEventListener('load',function(){var i=document.querySelectorAll('img.chart'),n=0;"
+         "i.forEach(function(x){if(x.complete&&x.naturalWidth>0)n++;});"
+         "document.body.setAttribute('data-charts-loaded',n+'/'+i.length);});</script>\n";
+}
+
+}  // namespace netlab::run

@@ -1,0 +1,72 @@
+// Chart making shared by the run report (report.cpp) and the gate's comparison and history pages:
+// ChartMaker writes the data files a chart plots and runs one gnuplot script of scripts/charts/
+// for PNG and SVG; the rest are the small helpers every self-contained HTML page of ours needs
+// (base64 embedding, escaping, the charts-loaded check) and the one statistic charts show, the
+// median with its min-max spread. Statistics are computed here, never in gnuplot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace netlab::run {
+
+// Median of `v` (mean of the middle two when even); 0 when empty.
+double median(std::vector<double> v);
+
+// Index of the element of `v` at the median position: the lower middle one when `v` has an even
+// size, so the result is always a real sample (the repetition a chart can show). -1 when empty.
+int median_index(const std::vector<double>& v);
+
+// What error bars show: median, smallest and largest of the samples (all 0 when there are none).
+struct Spread {
+  double median = 0;
+  double min = 0;
+  double max = 0;
+};
+Spread spread(const std::vector<double>& v);
+
+std::string read_file(const std::string& path);
+std::string base64(const std::string& data);
+std::string html_escape(const std::string& text);
+
+// One series of a chart: a data file and the name it gets in the legend (one word: the scripts
+// receive titles as a space-separated list).
+struct Series {
+  std::string file;
+  std::string title;
+};
+
+struct ChartOutcome {
+  std::vector<std::string> charts;    // chart names (charts/<name>.png and .svg), in order made
+  std::vector<std::string> problems;  // charts that failed, with gnuplot's message
+};
+
+// Makes charts under <out_dir>/charts/ with gnuplot (/usr/bin/gnuplot), data in charts/data/.
+// Not thread-safe; one instance per page being made.
+class ChartMaker {
+ public:
+  ChartMaker(std::string out_dir, std::string script_dir);  // creates charts/ and charts/data/
+
+  // <out_dir>/charts/data/<name>.dat: where a chart's numbers go.
+  std::string data_path(const std::string& name) const;
+
+  // Runs `script` with dir, out, fmt, files, titles and heading set (see common.gp), plus `extra`
+  // gnuplot assignments ("a=1; b='x'") a script documents for itself. Records the chart in
+  // outcome.charts, or its failure in outcome.problems. Returns whether both formats were made.
+  // Does nothing (and returns false) when `series` is empty.
+  bool make(const std::string& script, const std::string& name, const std::string& heading,
+            const std::vector<Series>& series, ChartOutcome& outcome, const std::string& extra = "");
+
+ private:
+  std::string out_dir_;
+  std::string script_dir_;
+};
+
+// An <img class="chart"> embedding <page_dir>/charts/<name>.png as base64, with a link to the SVG.
+std::string chart_html(const std::string& page_dir, const std::string& name);
+
+// A <script> that sets data-charts-loaded="<decoded>/<all>" on <body> once the page has loaded,
+// so a headless browser (and the tests) can check that every embedded chart decoded.
+std::string charts_loaded_script();
+
+}  // namespace netlab::run
