@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   std::string listen = "0.0.0.0:9000";
   std::string proto = "echo";
   std::string cpu_work = "0";
+  uint64_t cpu_spin = 0;
   std::string io_delay = "0";
   netlab::server::ServerOptions options;
   options.workers = info.default_workers > 0 ? info.default_workers : 1;
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   app.add_option("--cpu-work", cpu_work, "CPU burned per request (thread CPU time): 50us, 1ms; bare number = us")
       ->capture_default_str();
+  app.add_option("--cpu-spin", cpu_spin,
+                 "Steps of a fixed integer loop per request: a set instruction count, unlike --cpu-work's "
+                 "time (the gate's sensitivity checks use it to make a slower build)")
+      ->capture_default_str();
   app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; bare number = us")
       ->capture_default_str();
   std::string trigger = "level";
@@ -104,6 +109,7 @@ int main(int argc, char** argv) {
     options.protocol.protocol = netlab::proto::parse_protocol(proto);
     options.protocol.workload.cpu = parse_micros(cpu_work);
     options.protocol.workload.io = parse_micros(io_delay);
+    options.protocol.workload.spin = cpu_spin;
     options.protocol.max_line = max_line;
     options.edge_triggered = trigger == "edge";
     options.send_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(send_timeout));

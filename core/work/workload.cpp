@@ -35,6 +35,16 @@ unsigned long burn_cpu(std::chrono::microseconds amount) {
   return x;
 }
 
+unsigned long spin_steps(uint64_t steps) {
+  unsigned long x = 0x9e3779b97f4a7c15UL;
+  for (uint64_t i = 0; i < steps; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return x;
+}
+
 void block_for(std::chrono::microseconds amount) {
   timespec left{static_cast<time_t>(amount.count() / 1000000), static_cast<long>(amount.count() % 1000000) * 1000};
   while (nanosleep(&left, &left) != 0 && errno == EINTR && !stop_requested()) {
@@ -46,6 +56,7 @@ void Workload::run() const {
     // Publishing the result keeps the optimiser from deleting the burn.
     g_burn_result.store(burn_cpu(cpu), std::memory_order_relaxed);
   }
+  if (spin > 0) g_burn_result.store(spin_steps(spin), std::memory_order_relaxed);
   if (io.count() > 0) {
     block_for(io);
   }

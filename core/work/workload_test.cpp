@@ -32,6 +32,16 @@ TEST(WorkloadTest, IoDelaySleepsWithoutBurningCpu) {
 TEST(WorkloadTest, EmptyWorkloadIsEmpty) {
   EXPECT_TRUE(Workload{}.empty());
   EXPECT_FALSE((Workload{std::chrono::microseconds(1), {}}).empty());
+  Workload spinning;
+  spinning.spin = 4;
+  EXPECT_FALSE(spinning.empty());
+}
+
+// The spin is a fixed computation: the same steps give the same value, every step changes it.
+TEST(WorkloadTest, SpinIsAFixedComputationOfItsStepCount) {
+  EXPECT_EQ(spin_steps(1000), spin_steps(1000));
+  EXPECT_NE(spin_steps(1000), spin_steps(1001));
+  EXPECT_EQ(spin_steps(0), 0x9e3779b97f4a7c15UL);
 }
 
 }  // namespace

@@ -209,13 +209,19 @@ Suite parse_suite(const std::string& text, const std::string& source) {
   if (!cases_node || !cases_node->is_array_of_tables()) {
     throw SuiteError(source, 1, 1, "the suite needs at least one [[cases]] table");
   }
-  std::vector<std::pair<Case, const toml::node*>> base;  // each table's cases, before repetitions
+  struct TableCase {
+    Case c;
+    const toml::node* node;
+    int repetitions;  // the table's own, else the suite's
+  };
+  std::vector<TableCase> base;  // each table's cases, before repetitions
   int index = 0;
   for (const auto& item : *cases_node->as_array()) {
     ++index;
     TableReader r(*item.as_table(), source, "[[cases]] #" + std::to_string(index));
     std::string group = r.string("name", "cases" + std::to_string(index));
     std::string variant = r.string("variant", "");
+    const int repetitions = static_cast<int>(r.integer("repetitions", suite.repetitions, 1, 100));
     std::string measure = r.string("measure", "timed");
     if (measure != "timed" && measure != "cost" && measure != "both") {
       fail(source, *r.get("measure"), "'measure' must be \"timed\", \"cost\" or \"both\"");
@@ -270,17 +276,20 @@ Suite parse_suite(const std::string& text, const std::string& source) {
                   if (c.server.workers_per_connection) c.server.workers = std::min(c.connections, 4096);
                   c.load = case_load;
                   c.load.threads = std::min(c.load.threads, c.connections);
-                  base.push_back({std::move(c), &item});
+                  base.push_back({std::move(c), &item, repetitions});
                 }
   }
   // Repetitions go outermost: every case runs once before any runs twice, so a noisy minute on a
   // shared machine lands on all models alike instead of on one model's three runs.
   std::map<std::string, int> seen_ids;
-  for (int rep = 1; rep <= suite.repetitions; ++rep) {
-    for (const auto& [base_case, node] : base) {
+  int most = 1;
+  for (const auto& t : base) most = std::max(most, t.repetitions);
+  for (int rep = 1; rep <= most; ++rep) {
+    for (const auto& [base_case, node, repetitions] : base) {
+      if (rep > repetitions) continue;
       Case c = base_case;
       c.repetition = rep;
-      c.id = case_id(c, suite.repetitions);
+      c.id = case_id(c, repetitions);
       if (seen_ids[c.id]++ > 0) {
         fail(source, *node, "case '" + c.id + "' appears twice (tables overlap)");
       }

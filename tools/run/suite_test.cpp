@@ -127,6 +127,33 @@ extra_args = ["--trigger", "edge"]
   EXPECT_NE(error_of("[[cases]]\nmodels=[\"a\"]\nvariant=\"Edge Case\"\n").find("lower-case"), std::string::npos);
 }
 
+// The gate's suite: timed cases repeated for statistics, deterministic cost cases twice.
+TEST(SuiteTest, CostCasesAndPerTableRepetitions) {
+  auto s = parse_suite(R"(
+repetitions = 3
+cost_requests = 5000
+[[cases]]
+models = ["epoll"]
+[[cases]]
+models = ["epoll", "poll"]
+measure = "cost"
+repetitions = 2
+)", "s.toml");
+  EXPECT_EQ(s.cost_requests, 5000u);
+  ASSERT_EQ(s.cases.size(), 3u + 2u * 2u);
+  EXPECT_EQ(s.cases[0].id, "epoll-echo-c1-rep1");
+  EXPECT_TRUE(s.cases[0].timed());
+  EXPECT_FALSE(s.cases[0].cost());
+  EXPECT_EQ(s.cases[1].id, "epoll-echo-c1-cost-rep1");
+  EXPECT_FALSE(s.cases[1].timed());
+  EXPECT_TRUE(s.cases[1].cost());
+  EXPECT_EQ(s.cases.back().id, "epoll-echo-c1-rep3");  // the cost table stopped after two
+  auto e = error_of("[[cases]]\nmodels=[\"a\"]\nmeasure=\"vibes\"\n");
+  EXPECT_NE(e.find("s.toml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("'measure' must be"), std::string::npos) << e;
+  EXPECT_NE(error_of("cost_requests = 5\n[[cases]]\nmodels=[\"a\"]\n").find("cost_requests"), std::string::npos);
+}
+
 TEST(SuiteTest, FilterKeepsMatchingCases) {
   auto s = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
   filter_cases(s, "poll-echo-c10");
