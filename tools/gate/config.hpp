@@ -1,0 +1,40 @@
+// What netlab-gate judges and how strictly: one MetricSpec per metric, and the statistical knobs.
+// Built-in defaults (default_config) match scenarios/gate-metrics.toml; a --config file overrides
+// them key by key.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace netlab::gate {
+
+struct MetricSpec {
+  std::string name;           // "tps", "p99", ...
+  std::string column;         // summary.csv column; empty when `derived` is set
+  std::string derived;        // "error_rate" = errors_total / (responses_ok + errors_total)
+  bool higher_is_better = false;
+  double tolerance = 0;       // relative (0.05 = 5%) unless `absolute`
+  bool absolute = false;
+  bool deterministic = false; // near-exact counts: compared by median ratio, no test
+};
+
+struct GateConfig {
+  double confidence = 0.95;
+  int min_repetitions = 5;               // per side, for noisy (non-deterministic) metrics
+  double max_deterministic_spread = 0.005;  // max/min - 1 on one side before it counts as noisy
+  std::vector<MetricSpec> metrics;
+};
+
+// A config file error, "file:line:column: message".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+GateConfig default_config();
+// Defaults overridden by the TOML text; throws ConfigError on unknown keys or bad values.
+GateConfig parse_config(const std::string& text, const std::string& source);
+GateConfig load_config(const std::string& path);
+
+}  // namespace netlab::gate
