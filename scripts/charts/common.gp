@@ -2,10 +2,12 @@
 #   out    output path without extension     fmt    png | svg
 #   files  space-separated data files        titles space-separated series names (same order)
 #   heading chart title
+# and optionally height (pixels; 540 unless set) for charts that stack panels.
+if (!exists('height')) height = 540
 if (fmt eq 'svg') {
-  set terminal svg size 960,540 dynamic noenhanced font 'Sans,12' background '#ffffff'
+  set terminal svg size 960,height dynamic noenhanced font 'Sans,12' background '#ffffff'
 } else {
-  set terminal pngcairo size 960,540 noenhanced font 'Sans,10' background '#ffffff'
+  set terminal pngcairo size 960,height noenhanced font 'Sans,10' background '#ffffff'
 }
 set output out.'.'.fmt
 set title heading

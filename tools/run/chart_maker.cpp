@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -45,6 +46,14 @@ Spread spread(const std::vector<double>& v) {
   if (v.empty()) return {};
   auto [lo, hi] = std::minmax_element(v.begin(), v.end());
   return {median(v), *lo, *hi};
+}
+
+std::string format_number(double v) {
+  double a = v < 0 ? -v : v;
+  const char* format = a >= 1000 ? "%.0f" : a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : a == 0 ? "%.0f" : "%.3g";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
 }
 
 std::string read_file(const std::string& path) {

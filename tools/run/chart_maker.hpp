@@ -25,6 +25,10 @@ struct Spread {
 };
 Spread spread(const std::vector<double>& v);
 
+// A number for tables and headings: whole numbers from 1000 up, three or more significant digits
+// below, never an exponent for the values we measure ("10234", "312.5", "2.25", "0.0123").
+std::string format_number(double v);
+
 std::string read_file(const std::string& path);
 std::string base64(const std::string& data);
 std::string html_escape(const std::string& text);
