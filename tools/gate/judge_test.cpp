@@ -196,6 +196,25 @@ TEST(JudgeRows, FailedCaseRegressesOnStatus) {
   EXPECT_EQ(r.exit_code(), 1);
 }
 
+TEST(JudgeRows, CaseFailedInBaseIsMissing) {
+  auto r = judge_rows(rows("a", {0, 0}, "failed"), rows("a", around(1000, 0.01)), false, config());
+  ASSERT_EQ(r.judgements.size(), 1u);
+  EXPECT_EQ(r.judgements[0].verdict, Verdict::missing);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0], "case a: no ok rows in base");
+  EXPECT_EQ(r.exit_code(), 2);
+}
+
+TEST(JudgeRows, ABWithoutSharedRepetitionIsMissing) {
+  auto old_rows = rows("a", around(1000, 0.01), "ok", "old");
+  auto new_rows = rows("a", around(1000, 0.01), "ok", "new");
+  for (auto& row : new_rows) row["repetition"] = "9" + row["repetition"];
+  auto r = judge_rows(old_rows, new_rows, true, config());
+  ASSERT_EQ(r.judgements.size(), 1u);
+  EXPECT_EQ(r.judgements[0].verdict, Verdict::missing);
+  EXPECT_EQ(r.exit_code(), 2);
+}
+
 TEST(JudgeRows, PairsABRowsByRepetition) {
   std::vector<double> drift = {800, 1200, 900, 1100, 1000, 850, 1150};
   std::vector<double> slower;
