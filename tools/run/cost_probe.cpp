@@ -128,11 +128,13 @@ Totals count_once(Tool tool, const Case& c, const std::string& bin_dir, const st
     throw std::runtime_error(tool_name(tool) + ": load generator " + done->describe() + ": " +
                              one_line(last_reason(tag + ".loadgen.log")));
   }
-  // SIGINT to the whole group: the server stops cleanly and perf (which ignores SIGINT while its
-  // child runs) writes its counts once the server has exited.
+  // SIGINT to the whole group: the server stops cleanly; perf writes its counts once the server
+  // has exited, then ends itself by the same signal, as it was asked to.
   server.signal(SIGINT, true);
   auto stopped = server.wait(60s);
-  if (!stopped || !stopped->exited || stopped->status != 0) {
+  const bool clean = stopped && ((stopped->exited && stopped->status == 0) ||
+                                 (tool == Tool::kPerf && !stopped->exited && stopped->signal == SIGINT));
+  if (!clean) {
     throw std::runtime_error(tool_name(tool) + ": server did not stop cleanly" +
                              (stopped ? " (" + stopped->describe() + ")" : std::string()));
   }
@@ -155,6 +157,7 @@ Totals per_request(Tool tool, const Case& c, const std::string& bin_dir, const s
 CostFigures measure_cost(const Case& c, const std::string& bin_dir, const std::string& out_base, uint64_t requests,
                          const std::atomic<bool>& interrupted) {
   Totals syscalls = per_request(Tool::kPerf, c, bin_dir, out_base, requests, interrupted);
+  if (!c.count_instructions) return {syscalls.server, std::nullopt, syscalls.loadgen, std::nullopt};
   Totals instructions = per_request(Tool::kCallgrind, c, bin_dir, out_base, std::max<uint64_t>(requests / 2, 100),
                                     interrupted);
   return {syscalls.server, instructions.server, syscalls.loadgen, instructions.loadgen};

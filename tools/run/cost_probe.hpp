@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "tools/run/suite.hpp"
@@ -20,15 +21,15 @@ namespace netlab::run {
 
 struct CostFigures {
   double server_syscalls = 0;  // per request
-  double server_instructions = 0;
+  std::optional<double> server_instructions;  // none when the case does not count instructions
   double loadgen_syscalls = 0;
-  double loadgen_instructions = 0;
+  std::optional<double> loadgen_instructions;
 };
 
 // Runs the case's server and load generator under perf stat (N = `requests`) and callgrind
 // (N = requests / 2: it runs some 50x slower), writing tool output beside `out_base`
 // (<out_base>.perf-*.txt, <out_base>.callgrind-*). Throws std::runtime_error with one line when a
-// tool is missing or a run fails.
+// tool is missing or a run fails. A case with count_instructions false skips callgrind.
 CostFigures measure_cost(const Case& c, const std::string& bin_dir, const std::string& out_base, uint64_t requests,
                          const std::atomic<bool>& interrupted);
 

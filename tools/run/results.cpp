@@ -95,10 +95,11 @@ void SummaryWriter::append(const Case& c, const CaseResult& r, const std::string
   auto answered = r.loadgen.find("responses_ok");
   double answers = answered == r.loadgen.end() || answered->second.empty() ? 0 : std::stod(answered->second);
   v.push_back(answers > 0 ? fixed(r.server_cpu_s * 1e6 / answers, 3) : "");
-  for (auto figure : {&CostFigures::server_syscalls, &CostFigures::server_instructions, &CostFigures::loadgen_syscalls,
-                      &CostFigures::loadgen_instructions}) {
-    v.push_back(r.cost ? fixed((*r.cost).*figure, 3) : "");
-  }
+  auto figure = [](const std::optional<double>& value) { return value ? fixed(*value, 3) : std::string(); };
+  v.push_back(figure(r.cost ? std::optional(r.cost->server_syscalls) : std::nullopt));
+  v.push_back(figure(r.cost ? r.cost->server_instructions : std::nullopt));
+  v.push_back(figure(r.cost ? std::optional(r.cost->loadgen_syscalls) : std::nullopt));
+  v.push_back(figure(r.cost ? r.cost->loadgen_instructions : std::nullopt));
   for (const auto& col : loadgen_columns()) {
     auto it = r.loadgen.find(col);
     v.push_back(it == r.loadgen.end() ? "" : csv_field(it->second));

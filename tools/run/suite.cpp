@@ -223,6 +223,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     std::string variant = r.string("variant", "");
     const int repetitions = static_cast<int>(r.integer("repetitions", suite.repetitions, 1, 100));
     std::string measure = r.string("measure", "timed");
+    const bool count_instructions = r.boolean("count_instructions", true);
     if (measure != "timed" && measure != "cost" && measure != "both") {
       fail(source, *r.get("measure"), "'measure' must be \"timed\", \"cost\" or \"both\"");
     }
@@ -266,6 +267,7 @@ Suite parse_suite(const std::string& text, const std::string& source) {
                   c.model = model;
                   c.variant = variant;
                   c.measure = measure;
+                  c.count_instructions = count_instructions;
                   c.protocol = protocol;
                   c.connections = static_cast<int>(conns);
                   c.rate = rate;

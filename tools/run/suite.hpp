@@ -50,6 +50,9 @@ struct Case {
   std::string measure = "timed";
   bool timed() const { return measure != "cost"; }
   bool cost() const { return measure != "timed"; }
+  // Cost cases: also count instructions under callgrind. The io_uring model takes about half a
+  // minute to see its stop signal under valgrind, so a suite may count only its system calls.
+  bool count_instructions = true;
   // Which build ran it in an interleaved A/B run ("old" or "new"); empty otherwise.
   std::string build;
   // The name of this case's files and its load generator label: the id, plus the build in A/B runs.
