@@ -19,8 +19,9 @@ using Scaling = std::map<std::string, std::map<std::string, std::map<int, std::v
 Scaling scaling_rows(const std::vector<Row>& rows) {
   Scaling out;
   for (const auto& r : rows) {
-    if (field(r, "status") != "ok" || field_num(r, "rate") > 0 || field_num(r, "cpu_work_us") > 0 ||
-        field_num(r, "io_delay_us") > 0) {
+    // Cost-only cases ("measure = cost") ran no timed load: nothing to plot over connections.
+    if (field(r, "status") != "ok" || field(r, "tps").empty() || field_num(r, "rate") > 0 ||
+        field_num(r, "cpu_work_us") > 0 || field_num(r, "io_delay_us") > 0) {
       continue;
     }
     out[field(r, "protocol")][field(r, "series")][static_cast<int>(field_num(r, "connections"))].push_back(r);

@@ -86,6 +86,34 @@ Table notes_table(const std::vector<NotesRow>& notes) {
   return t;
 }
 
+// The deterministic per-request costs of the cases that counted them ("measure = cost"), median
+// over their repetitions: the notes' select/poll/epoll/io_uring lesson in system calls.
+const std::vector<std::string> kCostHead = {"case", "server syscalls/req", "server instructions/req",
+                                            "loadgen syscalls/req", "loadgen instructions/req"};
+
+Table cost_table(const std::vector<Row>& rows) {
+  static const char* kColumns[] = {"server_syscalls_per_req", "server_instructions_per_req",
+                                   "loadgen_syscalls_per_req", "loadgen_instructions_per_req"};
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::vector<double>>> values;
+  for (const auto& r : rows) {
+    if (field(r, "status") != "ok" || field(r, "server_syscalls_per_req").empty()) continue;
+    auto key = case_key(field(r, "case")) + (field(r, "build").empty() ? "" : "@" + field(r, "build"));
+    auto [it, fresh] = values.try_emplace(key, std::vector<std::vector<double>>(std::size(kColumns)));
+    if (fresh) order.push_back(key);
+    for (size_t c = 0; c < std::size(kColumns); ++c) {
+      if (!field(r, kColumns[c]).empty()) it->second[c].push_back(field_num(r, kColumns[c]));
+    }
+  }
+  Table t;
+  for (const auto& key : order) {
+    std::vector<std::string> line = {key};
+    for (const auto& v : values[key]) line.push_back(v.empty() ? "-" : fmt(median(v) < 100 ? "%.3f" : "%.1f", median(v)));
+    t.push_back(line);
+  }
+  return t;
+}
+
 std::string row_note(const Row& r) {
   return field(r, "reason") + (field(r, "generator_bottleneck") == "1" ? " load generator was the bottleneck" : "");
 }
@@ -120,7 +148,9 @@ std::vector<CaseSpread> by_case(const std::vector<Row>& rows) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<const Row*>> groups;
   for (const auto& r : rows) {
-    auto key = case_key(field(r, "case"));
+    if (field(r, "status") == "ok" && field(r, "tps").empty()) continue;  // cost-only: its own table
+    // In an A/B run each build is its own case: their figures are compared, never pooled.
+    auto key = case_key(field(r, "case")) + (field(r, "build").empty() ? "" : "@" + field(r, "build"));
     if (groups.find(key) == groups.end()) order.push_back(key);
     groups[key].push_back(&r);
   }
@@ -162,6 +192,10 @@ void write_markdown(const std::string& path, const std::vector<Row>& rows, const
     md << "By case: median and min..max over the ok repetitions\n\n"
        << md_table(kCaseHead, "lrrrrrrrr", case_table(by_case(rows))) << "\nEvery run\n\n";
   }
+  if (auto costs = cost_table(rows); !costs.empty()) {
+    md << "Per-request costs, counted over a fixed number of requests (median over repetitions)\n\n"
+       << md_table(kCostHead, "lrrrr", costs) << "\n";
+  }
   Table t;
   for (const auto& r : rows) {
     t.push_back({field(r, "case"), field(r, "status"), fmt("%.0f", field_num(r, "tps")),
@@ -186,6 +220,12 @@ std::string html_tables(const std::vector<Row>& rows, const std::vector<NotesRow
     html << "<h2>By case</h2>\n<p>Median and min..max over each case's ok repetitions; the charts' error bars show "
             "the same spread.</p>\n"
          << html_table(kCaseHead, case_table(cases), failed);
+  }
+  if (auto costs = cost_table(rows); !costs.empty()) {
+    html << "<h2>Per-request costs</h2>\n<p>System calls (perf stat's raw_syscalls:sys_enter) and instructions "
+            "(callgrind) per request, counted over a fixed number of requests as the difference of two runs; "
+            "median over repetitions. They do not move with machine noise, so the gate holds them to 1%.</p>\n"
+         << html_table(kCostHead, costs, {});
   }
   if (!notes.empty()) {
     html << "<h2>CPU-bound vs IO-bound, beside the notes</h2>\n<p>Speed-up over the single server: ours from "
