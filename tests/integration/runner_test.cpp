@@ -88,6 +88,56 @@ connections = [4]
   EXPECT_NE(dom.output.find("data-charts-loaded=\"5/5\""), std::string::npos) << dom.output.substr(0, 2000);
 }
 
+// Interleaved A/B in duet (the gate's way): each case runs for both builds, the timed ones at the
+// same time; rows say which build; each build keeps its own files; a cost case counts system
+// calls per request. Both builds are the same binaries here, so the counts agree.
+TEST_F(RunnerTest, DuetABRunRecordsBothBuildsAndCountsCosts) {
+  if (access("/usr/bin/perf", X_OK) != 0) GTEST_SKIP() << "perf not installed (scripts/setup installs linux-perf)";
+  auto suite = write_suite(R"(
+name = "ab"
+duration = "500ms"
+warmup = "100ms"
+settle = "100ms"
+repetitions = 2
+cost_requests = 500
+[[cases]]
+models = ["epoll"]
+connections = [4]
+[[cases]]
+models = ["epoll"]
+measure = "cost"
+repetitions = 1
+count_instructions = false
+)");
+  const std::string bin = fs::path(bin_path("netlab-run")).parent_path().string();
+  auto r = run_command({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string(), "--ab", bin, bin,
+                        "--duet", "--seed", "7"},
+                       "", std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.output;
+  fs::path run = run_dir();
+  auto summary = lines(run / "summary.csv");
+  ASSERT_EQ(summary.size(), 1u + 6u) << r.output;
+  int old_rows = 0, new_rows = 0;
+  for (size_t i = 1; i < summary.size(); ++i) {
+    old_rows += summary[i].find(",old,") != std::string::npos;
+    new_rows += summary[i].find(",new,") != std::string::npos;
+    EXPECT_NE(summary[i].find(",ok,"), std::string::npos) << summary[i];
+  }
+  EXPECT_EQ(old_rows, 3);
+  EXPECT_EQ(new_rows, 3);
+  for (const char* f : {"epoll-echo-c4-rep1.old.hgrm", "epoll-echo-c4-rep1.new.hgrm", "epoll-echo-c4-rep2.new.hgrm"}) {
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+  }
+  std::ifstream json(run / "run.json");
+  std::string meta((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(meta.find("\"seed\": 7"), std::string::npos) << meta;
+
+  // The same binaries on both sides: the gate finds the system calls per request unchanged.
+  auto gate = run_command({bin_path("netlab-gate"), "compare", run.string()}, "", std::chrono::seconds(30));
+  EXPECT_NE(gate.output.find("server_syscalls_per_req"), std::string::npos) << gate.output;
+  EXPECT_EQ(gate.output.find("REGRESSED"), std::string::npos) << gate.output;
+}
+
 TEST_F(RunnerTest, ACaseThatCannotStartIsRecordedAndTheSuiteGoesOn) {
   auto suite = write_suite(R"(
 duration = "500ms"

@@ -76,7 +76,8 @@ std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case&
 }
 
 std::string model_transport(const std::string& bin_dir, const std::string& model) {
-  std::string out = "/tmp/netlab-run-model-" + std::to_string(::getpid());
+  static std::atomic<int> asked{0};  // duet runs ask from two threads at once
+  std::string out = "/tmp/netlab-run-model-" + std::to_string(::getpid()) + "-" + std::to_string(asked++);
   {
     SpawnOptions opts;
     opts.stdout_path = out;

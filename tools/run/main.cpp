@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include "core/util/duration.hpp"
 #include "tools/run/case_runner.hpp"
@@ -102,7 +103,7 @@ int main(int argc, char** argv) {
   app.add_option("--results", results_dir, "Folder that receives <suite>/<stamp>/")->capture_default_str();
   app.add_option("--bin-dir", bin_dir, "Folder holding netlab-server-* and netlab-loadgen")->capture_default_str();
   app.add_option("--charts-dir", charts_dir, "Folder holding the gnuplot scripts")->capture_default_str();
-  app.add_option("--filter", filter, "Run only the cases whose id contains this text");
+  app.add_option("--filter", filter, "Run only the cases whose id contains this text (or one of several, comma-separated)");
   app.add_option("--duration", duration, "Override the suite's measured duration per case (e.g. 2s)");
   app.add_option("--warmup", warmup, "Override the suite's warm-up per case");
   app.add_option("--ab", ab_dirs,
@@ -110,6 +111,10 @@ int main(int argc, char** argv) {
                  "per build, back to back in random order, and summary.csv's 'build' column says which (judge it "
                  "with netlab-gate compare RUN)")
       ->expected(2);
+  bool duet = false;
+  app.add_flag("--duet", duet,
+               "With --ab: run the two builds of each timed case at the same time on the same CPUs (duet "
+               "benchmarking), so machine noise lands on both alike; cost cases still run one at a time");
   app.add_option("--seed", seed, "Seed of the A/B order (default: the time; recorded in run.json)");
   app.add_flag("--list", list_only, "List the cases and exit");
   app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
@@ -144,6 +149,10 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     std::cerr << "netlab-run: " << e.what() << "\n";
+    return 2;
+  }
+  if (duet && ab_dirs.empty()) {
+    std::cerr << "netlab-run: --duet needs --ab OLD_BIN_DIR NEW_BIN_DIR\n";
     return 2;
   }
   if (suite.cases.empty()) {
@@ -186,13 +195,7 @@ int main(int argc, char** argv) {
   const auto started = Clock::now();
   std::cerr << "netlab-run: " << order.size() << " cases of suite '" << suite.name << "' into " << run_dir.string()
             << "\n";
-  for (size_t i = 0; i < order.size() && !g_interrupted; ++i) {
-    const Case& c = order[i];
-    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    double per_case = i > 0 ? elapsed / static_cast<double>(i)
-                            : std::chrono::duration<double>(suite.duration + suite.warmup + suite.settle).count() + 1.5;
-    std::cerr << "[" << i + 1 << "/" << order.size() << "] " << c.file_id() << "  elapsed " << short_duration(elapsed)
-              << ", remaining ~" << short_duration(per_case * static_cast<double>(order.size() - i)) << "\n";
+  auto run_one = [&](const Case& c) {
     CaseResult result;
     try {
       CaseRunner& r = c.build.empty() ? runner : c.build == "old" ? *old_runner : *new_runner;
@@ -200,12 +203,39 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       result.reason = e.what();
     }
+    return result;
+  };
+  auto record = [&](const Case& c, const CaseResult& result) {
     summary.append(c, result, suite.placement);
     if (result.status == "ok") {
       ++info.cases_ok;
     } else {
       ++info.cases_failed;
-      std::cerr << "    " << result.status << ": " << result.reason << "\n";
+      std::cerr << "    " << c.file_id() << " " << result.status << ": " << result.reason << "\n";
+    }
+  };
+  for (size_t i = 0; i < order.size() && !g_interrupted;) {
+    const Case& c = order[i];
+    // Duet: the two builds of a timed case run at once, on the same CPUs, so whatever the machine
+    // does to one in that second it does to the other.
+    const bool together = duet && c.timed() && i + 1 < order.size() && order[i + 1].id == c.id;
+    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    double per_case = i > 0 ? elapsed / static_cast<double>(i)
+                            : std::chrono::duration<double>(suite.duration + suite.warmup + suite.settle).count() + 1.5;
+    std::cerr << "[" << i + 1 << "/" << order.size() << "] " << c.file_id() << (together ? " and " + order[i + 1].file_id() : "")
+              << "  elapsed " << short_duration(elapsed)
+              << ", remaining ~" << short_duration(per_case * static_cast<double>(order.size() - i)) << "\n";
+    if (together) {
+      CaseResult second;
+      std::thread partner([&] { second = run_one(order[i + 1]); });
+      CaseResult first = run_one(c);
+      partner.join();
+      record(c, first);
+      record(order[i + 1], second);
+      i += 2;
+    } else {
+      record(c, run_one(c));
+      ++i;
     }
   }
   info.interrupted = g_interrupted;

@@ -83,7 +83,9 @@ void spectrum_and_timeline(const std::string& run_dir, const std::string& proto,
     for (const auto& [model, by_conns] : models) {
       auto it = by_conns.find(level);
       if (it == by_conns.end()) continue;
-      const std::string id = field(typical_repetition(it->second), "case");
+      // A case's files and load generator label carry its build in A/B runs (Case::file_id).
+      const Row& typical = typical_repetition(it->second);
+      const std::string id = field(typical, "case") + (field(typical, "build").empty() ? "" : "." + field(typical, "build"));
       if (std::ifstream(run_dir + "/" + id + ".hgrm")) {
         std::string file = charts.data_path("spectrum-" + id);
         hgrm_to_data(run_dir + "/" + id + ".hgrm", file);

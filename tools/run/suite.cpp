@@ -1,5 +1,6 @@
 #include "tools/run/suite.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -319,7 +320,15 @@ Suite load_suite(const std::string& path) {
 
 void filter_cases(Suite& suite, const std::string& filter) {
   if (filter.empty()) return;
-  std::erase_if(suite.cases, [&](const Case& c) { return c.id.find(filter) == std::string::npos; });
+  std::vector<std::string> wanted;  // "a,b": cases whose id holds a or b
+  for (size_t from = 0; from <= filter.size();) {
+    size_t to = std::min(filter.find(',', from), filter.size());
+    if (to > from) wanted.push_back(filter.substr(from, to - from));
+    from = to + 1;
+  }
+  std::erase_if(suite.cases, [&](const Case& c) {
+    return std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return c.id.find(w) != std::string::npos; });
+  });
 }
 
 }  // namespace netlab::run

@@ -85,7 +85,7 @@ class SuiteError : public std::runtime_error {
 Suite parse_suite(const std::string& text, const std::string& source);
 Suite load_suite(const std::string& path);
 
-// Keeps only the cases whose id contains `filter` (empty keeps all).
+// Keeps only the cases whose id contains `filter`, or one of its comma-separated parts (empty keeps all).
 void filter_cases(Suite& suite, const std::string& filter);
 
 }  // namespace netlab::run

@@ -158,6 +158,9 @@ TEST(SuiteTest, FilterKeepsMatchingCases) {
   auto s = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
   filter_cases(s, "poll-echo-c10");
   ASSERT_EQ(s.cases.size(), 2u);  // epoll-echo-c10 and poll-echo-c10
+  auto t = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
+  filter_cases(t, "epoll-echo-c1,poll-echo-c10");
+  ASSERT_EQ(t.cases.size(), 3u);  // epoll c1 and c10 (both hold "epoll-echo-c1"), poll c10
 }
 
 }  // namespace
