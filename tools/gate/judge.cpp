@@ -6,6 +6,7 @@
 #include <map>
 
 #include "tools/gate/statistics.hpp"
+#include "tools/run/suite.hpp"
 
 namespace netlab::gate {
 namespace {
@@ -150,7 +151,7 @@ std::map<std::string, CaseRows> by_case(const std::vector<Row>& rows, std::vecto
   std::map<std::string, CaseRows> out;
   for (const auto& r : rows) {
     auto it = r.find("case");
-    std::string key = case_key(it == r.end() ? "" : it->second);
+    std::string key = run::case_key(it == r.end() ? "" : it->second);
     if (!out.count(key) && std::find(order.begin(), order.end(), key) == order.end()) order.push_back(key);
     out[key].all.push_back(r);
     auto status = r.find("status");

@@ -74,15 +74,6 @@ std::vector<Row> rows_of_build(const RunData& run, const std::string& build) {
 
 std::vector<Row> current_rows(const RunData& run) { return rows_of_build(run, run.is_ab() ? "new" : ""); }
 
-std::string case_key(const std::string& case_id) {
-  auto pos = case_id.rfind("-rep");
-  if (pos == std::string::npos || pos + 4 == case_id.size()) return case_id;
-  for (size_t i = pos + 4; i < case_id.size(); ++i) {
-    if (case_id[i] < '0' || case_id[i] > '9') return case_id;
-  }
-  return case_id.substr(0, pos);
-}
-
 namespace {
 
 std::optional<double> number(const Row& row, const std::string& column) {

@@ -30,8 +30,6 @@ std::vector<Row> rows_of_build(const RunData& run, const std::string& build);
 // The rows that stand for "this run": its new build when it is an A/B run, else every row.
 std::vector<Row> current_rows(const RunData& run);
 
-// "epoll-echo-c10-rep3" -> "epoll-echo-c10"; ids without a -rep<digits> suffix are kept.
-std::string case_key(const std::string& case_id);
 
 // The metric's value in `row`; nullopt when its column is absent or empty (not measured).
 // Throws std::runtime_error for a value that is not a finite number.

@@ -318,6 +318,15 @@ Suite load_suite(const std::string& path) {
   return suite;
 }
 
+std::string case_key(const std::string& case_id) {
+  auto pos = case_id.rfind("-rep");
+  if (pos == std::string::npos || pos + 4 == case_id.size()) return case_id;
+  for (size_t i = pos + 4; i < case_id.size(); ++i) {
+    if (case_id[i] < '0' || case_id[i] > '9') return case_id;
+  }
+  return case_id.substr(0, pos);
+}
+
 void filter_cases(Suite& suite, const std::string& filter) {
   if (filter.empty()) return;
   std::vector<std::string> wanted;  // "a,b": cases whose id holds a or b

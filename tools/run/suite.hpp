@@ -85,6 +85,10 @@ class SuiteError : public std::runtime_error {
 Suite parse_suite(const std::string& text, const std::string& source);
 Suite load_suite(const std::string& path);
 
+// A case id without its repetition: "epoll-echo-c10-rep3" -> "epoll-echo-c10"; ids without a
+// -rep<digits> suffix are kept. What the report's spread table and the gate group samples by.
+std::string case_key(const std::string& case_id);
+
 // Keeps only the cases whose id contains `filter`, or one of its comma-separated parts (empty keeps all).
 void filter_cases(Suite& suite, const std::string& filter);
 

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tools/run/suite.hpp"
+
 namespace netlab::run {
 namespace {
 
@@ -133,15 +135,6 @@ double field_num(const Row& r, const std::string& key) {
   } catch (...) {
     return 0;
   }
-}
-
-std::string case_key(const std::string& case_id) {
-  auto pos = case_id.rfind("-rep");
-  if (pos == std::string::npos || pos + 4 == case_id.size()) return case_id;
-  for (size_t i = pos + 4; i < case_id.size(); ++i) {
-    if (case_id[i] < '0' || case_id[i] > '9') return case_id;
-  }
-  return case_id.substr(0, pos);
 }
 
 std::vector<CaseSpread> by_case(const std::vector<Row>& rows) {

@@ -18,8 +18,6 @@ using Row = std::map<std::string, std::string>;
 std::string field(const Row& r, const std::string& key);
 double field_num(const Row& r, const std::string& key);
 
-// "epoll-echo-c10-rep2" -> "epoll-echo-c10"; ids without the suffix are returned as they are.
-std::string case_key(const std::string& case_id);
 
 // One case over its repetitions; the spreads cover the ok repetitions only.
 struct CaseSpread {
