@@ -29,7 +29,7 @@ TEST(Config, Defaults) {
   auto c = default_config();
   EXPECT_EQ(c.confidence, 0.95);
   EXPECT_EQ(c.min_repetitions, 5);
-  EXPECT_EQ(c.max_deterministic_spread, 0.005);
+  EXPECT_EQ(c.max_deterministic_spread, 0.01);
   ASSERT_EQ(c.metrics.size(), 9u);
   EXPECT_TRUE(find(c, "tps")->higher_is_better);
   EXPECT_EQ(find(c, "p99")->column, "latency_p99_us");
