@@ -132,10 +132,14 @@ count_instructions = false
   std::string meta((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
   EXPECT_NE(meta.find("\"seed\": 7"), std::string::npos) << meta;
 
-  // The same binaries on both sides: the gate finds the system calls per request unchanged.
+  // The same binaries on both sides: the gate finds the server's system calls per request
+  // unchanged (exact counts). Only the server's: 500 requests under a sanitizer are slow enough
+  // that the load generator's own count, which includes its 5 ms polling, moves by a few percent.
   auto gate = run_command({bin_path("netlab-gate"), "compare", run.string()}, "", std::chrono::seconds(30));
-  EXPECT_NE(gate.output.find("server_syscalls_per_req"), std::string::npos) << gate.output;
-  EXPECT_EQ(gate.output.find("REGRESSED"), std::string::npos) << gate.output;
+  auto at = gate.output.find("server_syscalls_per_req");
+  ASSERT_NE(at, std::string::npos) << gate.output;
+  std::string line = gate.output.substr(at, gate.output.find('\n', at) - at);
+  EXPECT_NE(line.find("unchanged"), std::string::npos) << gate.output;
 }
 
 TEST_F(RunnerTest, ACaseThatCannotStartIsRecordedAndTheSuiteGoesOn) {
