@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/test_dir.hpp"
 #include "tests/support/server_process.hpp"
 
 namespace netlab::test {
@@ -26,17 +27,9 @@ struct CaseSpec {
   std::string status = "ok";
 };
 
-class GateTest : public ::testing::Test {
+class GateTest : public test::TestDirFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("netlab-gate-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
+  GateTest() : TestDirFixture("netlab-gate") {}
 
   // A run folder named `name` holding every case in `cases` with one row per repetition.
   std::string write_run(const std::string& name, const std::vector<CaseSpec>& cases) {
@@ -70,7 +63,6 @@ class GateTest : public ::testing::Test {
     args.insert(args.begin(), bin_path("netlab-gate"));
     return run_command(args);
   }
-  fs::path dir_;
 };
 
 TEST_F(GateTest, HelpExplainsTheBinary) {

@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/test_dir.hpp"
 #include "tests/support/server_process.hpp"
 #include "tools/run/report.hpp"
 
@@ -44,13 +45,11 @@ std::string case_id(const Planted& p, int rep) {
   return std::string(p.model) + "-echo-c" + std::to_string(p.conns) + "-rep" + std::to_string(rep);
 }
 
-class ReportTest : public ::testing::Test {
+class ReportTest : public test::TestDirFixture {
  protected:
+  ReportTest() : TestDirFixture("netlab-report") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("netlab-report-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    TestDirFixture::SetUp();
     std::ofstream summary(dir_ / "summary.csv");
     std::ofstream series(dir_ / "timeseries.csv");
     summary << "case,model,protocol,series,connections,rate,cpu_work_us,io_delay_us,repetition,status,tps,"
@@ -76,10 +75,6 @@ class ReportTest : public ::testing::Test {
       }
     }
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-  fs::path dir_;
 };
 
 // The data line of a scaling file for `conns`, as numbers.

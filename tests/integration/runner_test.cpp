@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/test_dir.hpp"
 #include "tests/support/server_process.hpp"
 
 namespace netlab::test {
@@ -20,29 +21,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public test::TestDirFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("netlab-runner-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
+  RunnerTest() : TestDirFixture("netlab-runner") {}
   std::string write_suite(const std::string& text) {
     std::ofstream(dir_ / "suite.toml") << text;
     return (dir_ / "suite.toml").string();
   }
   fs::path run_dir() { return fs::canonical(dir_ / "results" / "latest"); }
-  std::vector<std::string> lines(const fs::path& p) {
-    std::ifstream in(p);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-  }
-  fs::path dir_;
 };
 
 TEST_F(RunnerTest, TinySuiteProducesEveryFileAndChart) {

@@ -1,6 +1,7 @@
 // The gate's history file and `netlab-gate history`: rows appended under one header, a planted
 // step found at its commit and named in the text table, a flat series without change points, and
 // exit status 2 for a missing or empty file.
+#include "tests/support/test_dir.hpp"
 #include "tools/gate/history.hpp"
 
 #include <gtest/gtest.h>
@@ -17,25 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public test::TestDirFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("netlab-history-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-  std::vector<std::string> lines(const fs::path& p) {
-    std::ifstream in(p);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-  }
+  HistoryTest() : TestDirFixture("netlab-history") {}
   std::string csv() const { return (dir_ / "history.csv").string(); }
-  fs::path dir_;
 };
 
 MetricJudgement judgement(const std::string& case_key, const std::string& metric, double value, Verdict v) {
