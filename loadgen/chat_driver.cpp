@@ -12,16 +12,14 @@
 #include <stdexcept>
 
 #include "core/net/error.hpp"
+#include "loadgen/clock.hpp"
 
 namespace netlab::loadgen {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000'000;
 constexpr int64_t kMaxGraceNs = kSecond;
 constexpr int64_t kJoinRetryNs = 200'000'000;  // a JOIN (or its OK) may be lost: ask again
 constexpr int kMaxEvents = 256;
-
-uint64_t to_us(int64_t ns) { return ns > 0 ? static_cast<uint64_t>((ns + 500) / 1000) : 0; }
 
 // Parses a decimal number at `p`, moving past it and one following space.
 bool number(const char*& p, const char* end, uint64_t& v) {

@@ -1,6 +1,5 @@
 #include "loadgen/driver.hpp"
 
-#include <ctime>
 #include <stdexcept>
 
 #include "loadgen/chat_driver.hpp"
@@ -8,11 +7,6 @@
 #include "loadgen/worker.hpp"
 
 namespace netlab::loadgen {
-namespace {
-
-constexpr int64_t kSecond = 1'000'000'000;
-
-}  // namespace
 
 std::unique_ptr<Driver> make_driver(const Options& options, int index, int first, int count) {
   switch (options.proto) {
@@ -49,7 +43,6 @@ void BasicDriver::start(const Timeline& timeline) {
   go_.store(true, std::memory_order_release);
   go_.notify_one();
 }
-
 
 bool BasicDriver::tick(int64_t now, bool hold_last) {
   if (over_) return true;

@@ -1,6 +1,6 @@
-// Driver: what the main thread sees of one load-generating thread, whatever the protocol. The
-// echo/HTTP engine (Worker) is one; the file and chat drivers are built on BasicDriver, which holds
-// the start handshake and the once-per-second publishing that every driver shares.
+// Driver: what the main thread sees of one load-generating thread, whatever the protocol. Every
+// driver (the echo/HTTP/UDP Worker, the file and chat drivers) is built on BasicDriver, which holds
+// the start handshake and the once-per-second publishing that they all share.
 //
 // Thread contract: run() is the thread body. The main thread only calls the const accessors,
 // request_stop() and take(); take() locks a mutex the driver takes once per second.
@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "loadgen/clock.hpp"
 #include "loadgen/interval_mailbox.hpp"
 #include "loadgen/metrics.hpp"
 #include "loadgen/options.hpp"
@@ -24,8 +25,6 @@ struct Timeline {
   int64_t measure_end_ns = 0;
   int64_t connect_cap = 0;  // most connects in progress at once in this worker (backlog safety)
 };
-
-int64_t now_ns();
 
 class Driver {
  public:
@@ -81,6 +80,8 @@ class BasicDriver : public Driver {
   bool tick(int64_t now, bool hold_last = false);
   void finish();  // publishes whatever is held
   bool measuring_over() const { return over_; }
+  // When tick() next has something to do (INT64_MAX once the measurement is over).
+  int64_t next_tick() const { return over_ ? INT64_MAX : next_flush_; }
   bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
   void count_error(ErrorKind kind, int err, const char* detail);
   void set_active(int n) { active_.store(n, std::memory_order_relaxed); }

@@ -14,6 +14,7 @@
 #include "core/net/error.hpp"
 #include "core/net/io.hpp"
 #include "core/net/socket.hpp"
+#include "loadgen/clock.hpp"
 
 namespace netlab::loadgen {
 namespace {
@@ -24,7 +25,6 @@ constexpr size_t kStamp = 16;  // hex digits at the start of every PUT block: th
 constexpr int64_t kRetryDelayNs = 10'000'000;
 constexpr int64_t kMaxDrainNs = 1'000'000'000;
 
-uint64_t to_us(int64_t ns) { return static_cast<uint64_t>((ns + 500) / 1000); }
 
 void put_stamp(char* out, uint64_t v) {
   static constexpr char kHex[] = "0123456789abcdef";

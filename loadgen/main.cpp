@@ -20,6 +20,7 @@
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
 #include "loadgen/cli.hpp"
+#include "loadgen/clock.hpp"
 #include "loadgen/outcome.hpp"
 #include "loadgen/preflight.hpp"
 #include "loadgen/report.hpp"
@@ -29,8 +30,6 @@ using namespace netlab;
 using namespace netlab::loadgen;
 
 namespace {
-
-constexpr int64_t kSecond = 1'000'000'000;
 
 int64_t process_cpu_ns() {
   rusage ru{};

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -185,30 +186,46 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+namespace {
+
+struct ProcStat {
+  char state = 0;
+  pid_t ppid = 0;
+};
+
+// The state letter and parent pid from /proc/PID/stat; nullopt when the process is gone. Reading
+// races with the process exiting: libstdc++ throws on a read error after a successful open, so
+// every reader of /proc/PID/stat goes through this guard.
+std::optional<ProcStat> read_proc_stat(const std::string& pid) {
+  std::string text;
+  try {
+    std::ifstream stat("/proc/" + pid + "/stat");
+    text.assign(std::istreambuf_iterator<char>(stat), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  // Fields after the last ')' (the name may hold spaces): " state ppid ..."
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream rest(text.substr(close + 1));
+  ProcStat stat;
+  if (!(rest >> stat.state >> stat.ppid)) return std::nullopt;
+  return stat;
+}
+
+}  // namespace
+
 ChildCount count_children(pid_t pid) {
   ChildCount count;
   DIR* proc = opendir("/proc");
   if (!proc) return count;
   while (dirent* e = readdir(proc)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::string text;
-    try {
-      std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
-      text.assign(std::istreambuf_iterator<char>(stat), std::istreambuf_iterator<char>());
-    } catch (const std::exception&) {
-      continue;  // the process exited between open and read (libstdc++ throws on that read error)
-    }
-    // Fields after the last ')' (the name may hold spaces): " state ppid ..."
-    auto close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(text.substr(close + 1));
-    char state = 0;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == pid) {
+    auto stat = read_proc_stat(e->d_name);
+    if (stat && stat->ppid == pid) {
       ++count.total;
       count.pids.push_back(static_cast<pid_t>(std::atoi(e->d_name)));
-      if (state == 'Z') ++count.zombies;
+      if (stat->state == 'Z') ++count.zombies;
     }
   }
   closedir(proc);
@@ -216,10 +233,8 @@ ChildCount count_children(pid_t pid) {
 }
 
 bool process_running(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
+  auto stat = read_proc_stat(std::to_string(pid));
+  return stat && stat->state != 'Z';
 }
 
 bool wait_until_dead(pid_t pid, std::chrono::milliseconds timeout) {
