@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/support/line_client.hpp"
 #include "tests/support/models.hpp"
 #include "tests/support/sanitizers.hpp"
@@ -10,6 +13,49 @@
 
 namespace netlab::test {
 namespace {
+
+std::string read_text(const std::string& path) {
+  try {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  } catch (const std::exception&) {
+    return {};  // the process exited between open and read
+  }
+}
+
+// Where a process is: its state, signal masks (blocked, pending, caught) and kernel wait channel.
+std::string describe_process(pid_t pid) {
+  std::string proc = "/proc/" + std::to_string(pid) + "/";
+  std::string out = "pid " + std::to_string(pid) + ":\n";
+  std::istringstream status(read_text(proc + "status"));
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("State:") || line.starts_with("Threads:") || line.starts_with("Sig") ||
+        line.starts_with("ShdPnd:")) {
+      out += "  " + line + "\n";
+    }
+  }
+  out += "  wchan: " + read_text(proc + "wchan") + "\n  syscall: " + read_text(proc + "syscall");
+  return out;
+}
+
+// Stops the server with `sig` and waits well past the deadline, so a slow stop reports its real
+// time and a stuck one says where it was stuck (its children included: LeakSanitizer's at-exit
+// tracer is one) and what it logged. CI once saw an epoll server miss the deadline with nothing
+// more to go on.
+ExitInfo stop_and_explain(ServerProcess& server, int sig, std::string& explanation) {
+  pid_t pid = server.pid();
+  ExitInfo exit = server.stop(sig, kStopDeadline);
+  if (!exit.exited && exit.signal == 0) {
+    explanation = "still running " + std::to_string(exit.took.count()) + " ms after the signal\n";
+    explanation += describe_process(pid);
+    for (pid_t child : count_children(pid).pids) explanation += "child " + describe_process(child);
+    ExitInfo later = server.stop(0, std::chrono::seconds(10));  // signal 0 sends nothing: only waits
+    later.took += exit.took;
+    exit = later;
+  }
+  explanation += "\nstderr:\n" + server.stderr_text();
+  return exit;
+}
 
 class ServerCliTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -59,18 +105,22 @@ TEST_P(ServerCliTest, SigtermStopsWithinASecondWithAClientConnected) {
     core::Fd second = connect_with_timeout(server.address());  // one served, one perhaps queued
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  auto exit = server.stop(SIGTERM, std::chrono::seconds(3));
+  std::string explanation;
+  auto exit = stop_and_explain(server, SIGTERM, explanation);
   EXPECT_TRUE(exit.exited) << "signal " << exit.signal;
   EXPECT_EQ(exit.status, 0);
   EXPECT_LT(exit.took, kStopDeadline);
+  if (HasFailure()) ADD_FAILURE() << "how it stopped: " << explanation;
 }
 
 TEST_P(ServerCliTest, SigintStopsCleanly) {
   ServerProcess server(binary(), {"--listen", "127.0.0.1:0"});
-  auto exit = server.stop(SIGINT, std::chrono::seconds(3));
-  EXPECT_TRUE(exit.exited);
+  std::string explanation;
+  auto exit = stop_and_explain(server, SIGINT, explanation);
+  EXPECT_TRUE(exit.exited) << "signal " << exit.signal;
   EXPECT_EQ(exit.status, 0);
   EXPECT_LT(exit.took, kStopDeadline);
+  if (HasFailure()) ADD_FAILURE() << "how it stopped: " << explanation;
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ServerCliTest, ::testing::ValuesIn(all_models()),
