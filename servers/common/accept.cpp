@@ -12,7 +12,7 @@
 
 namespace netlab::server {
 
-core::Fd accept_blocking(const ServerContext& ctx, void (*on_interrupt)()) {
+core::Fd accept_blocking(const ServerContext& ctx, const std::function<void()>& on_interrupt) {
   bool out_of_fds = false;
   while (!core::stop_requested()) {
     int fd = ::accept4(ctx.listener(), nullptr, nullptr, SOCK_CLOEXEC);

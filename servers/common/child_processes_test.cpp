@@ -12,7 +12,7 @@
 namespace netlab::server {
 namespace {
 
-const ModelInfo kTestModel{"child_processes_test", Transport::kTcp, "test", 0, false};
+const ModelInfo kTestModel{.name = "child_processes_test", .transport = Transport::kTcp, .summary = "test"};
 
 ServerContext make_context() {
   ServerOptions options;

@@ -20,12 +20,17 @@ namespace netlab::server {
 
 enum class Transport { kTcp, kUdp };
 
+// What a model is and which options it uses, so main.cpp never tests a model's name. Define it with
+// designated initializers (.name = "epoll", ...), so every field says what it is; a trait left out
+// is false.
 struct ModelInfo {
-  std::string_view name;     // "thread_pool": the binary is netlab-server-thread_pool
-  Transport transport;       // what the listener is
-  std::string_view summary;  // one line for --help
-  int default_workers;       // 0: the model has no workers
-  bool reuse_port;           // open the listener with SO_REUSEPORT (models that open one per worker)
+  std::string_view name;       // "thread_pool": the binary is netlab-server-thread_pool
+  Transport transport;         // what the listener is
+  std::string_view summary;    // one line for --help
+  int default_workers = 0;     // 0: the model has no workers
+  bool reuse_port = false;     // open the listener with SO_REUSEPORT (models that open one per worker)
+  bool uses_queue = false;     // a bounded hand-off queue of accepted connections (--queue)
+  bool epoll_trigger = false;  // epoll loops that take --trigger level|edge
 };
 
 struct ServerOptions {
