@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
   app.add_option("--queue", options.queue,
                  "Accepted connections waiting for a worker" +
-                     (info.name == "thread_pool" ? std::string() : unused))
+                     (info.uses_queue ? std::string() : unused))
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
   app.add_option("--backlog", options.backlog, "listen() backlog, capped by net.core.somaxconn" + (tcp ? std::string() : unused))
@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::string trigger = "level";
   std::string send_timeout = "10s";
-  const bool epoll_based = info.name == "epoll" || info.name == "reactors" || info.name == "processes";
-  app.add_option("--trigger", trigger, "epoll notification: level or edge" + (epoll_based ? std::string() : unused))
+  app.add_option("--trigger", trigger,
+                 "epoll notification: level or edge" + (info.epoll_trigger ? std::string() : unused))
       ->capture_default_str()
       ->check(CLI::IsMember({"level", "edge"}));
   app.add_option("--send-timeout", send_timeout,

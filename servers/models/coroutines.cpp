@@ -22,8 +22,11 @@ using namespace netlab;
 using server::CoroLoop;
 using server::Task;
 
-const server::ModelInfo kModelInfo{"coroutines", server::Transport::kTcp,
-                                   "C++20 coroutines, one per connection, over one epoll loop.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "coroutines",
+    .transport = server::Transport::kTcp,
+    .summary = "C++20 coroutines, one per connection, over one epoll loop.",
+};
 
 namespace {
 

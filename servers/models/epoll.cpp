@@ -12,9 +12,12 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"epoll", server::Transport::kTcp,
-                                   "One epoll event loop (--trigger level|edge) serving every connection.", 0,
-                                   false};
+const server::ModelInfo kModelInfo{
+    .name = "epoll",
+    .transport = server::Transport::kTcp,
+    .summary = "One epoll event loop (--trigger level|edge) serving every connection.",
+    .epoll_trigger = true,
+};
 
 int serve(server::ServerContext& ctx) {
   server::raise_fd_limit();

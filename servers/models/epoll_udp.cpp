@@ -22,8 +22,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"epoll_udp", server::Transport::kUdp,
-                                   "Event-driven UDP server: epoll with recvmmsg/sendmmsg batches.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "epoll_udp",
+    .transport = server::Transport::kUdp,
+    .summary = "Event-driven UDP server: epoll with recvmmsg/sendmmsg batches.",
+};
 
 namespace {
 

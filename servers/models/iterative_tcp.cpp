@@ -11,8 +11,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"iterative_tcp", server::Transport::kTcp,
-                                   "Iterative TCP server: one connection at a time, in a loop.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "iterative_tcp",
+    .transport = server::Transport::kTcp,
+    .summary = "Iterative TCP server: one connection at a time, in a loop.",
+};
 
 int serve(server::ServerContext& ctx) {
   core::ShutdownOnStop wake_accept(ctx.listener());

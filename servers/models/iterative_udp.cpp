@@ -19,8 +19,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"iterative_udp", server::Transport::kUdp,
-                                   "Iterative UDP server: one socket, one datagram at a time.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "iterative_udp",
+    .transport = server::Transport::kUdp,
+    .summary = "Iterative UDP server: one socket, one datagram at a time.",
+};
 
 namespace {
 

@@ -9,8 +9,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"poll", server::Transport::kTcp,
-                                   "One poll(2) event loop serving every connection.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "poll",
+    .transport = server::Transport::kTcp,
+    .summary = "One poll(2) event loop serving every connection.",
+};
 
 int serve(server::ServerContext& ctx) {
   server::raise_fd_limit();

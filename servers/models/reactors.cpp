@@ -16,9 +16,14 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"reactors", server::Transport::kTcp,
-                                   "One epoll loop per thread (--workers), each on its own SO_REUSEPORT listener.",
-                                   2, true};
+const server::ModelInfo kModelInfo{
+    .name = "reactors",
+    .transport = server::Transport::kTcp,
+    .summary = "One epoll loop per thread (--workers), each on its own SO_REUSEPORT listener.",
+    .default_workers = 2,
+    .reuse_port = true,
+    .epoll_trigger = true,
+};
 
 int serve(server::ServerContext& ctx) {
   server::raise_fd_limit();

@@ -10,8 +10,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"select", server::Transport::kTcp,
-                                   "One select(2) event loop; refuses connections past FD_SETSIZE.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "select",
+    .transport = server::Transport::kTcp,
+    .summary = "One select(2) event loop; refuses connections past FD_SETSIZE.",
+};
 
 int serve(server::ServerContext& ctx) {
   server::EventLoop loop(ctx, server::make_poller(server::Backend::kSelect), ctx.listener());

@@ -17,8 +17,11 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"thread_per_conn", server::Transport::kTcp,
-                                   "One thread per connection, capped by --max-conns.", 0, false};
+const server::ModelInfo kModelInfo{
+    .name = "thread_per_conn",
+    .transport = server::Transport::kTcp,
+    .summary = "One thread per connection, capped by --max-conns.",
+};
 
 int serve(server::ServerContext& ctx) {
   core::ShutdownOnStop wake_accept(ctx.listener());

@@ -19,9 +19,13 @@
 
 using namespace netlab;
 
-const server::ModelInfo kModelInfo{"thread_pool", server::Transport::kTcp,
-                                   "Fixed pool of worker threads fed by a bounded connection queue.", 16,
-                                   false};
+const server::ModelInfo kModelInfo{
+    .name = "thread_pool",
+    .transport = server::Transport::kTcp,
+    .summary = "Fixed pool of worker threads fed by a bounded connection queue.",
+    .default_workers = 16,
+    .uses_queue = true,
+};
 
 namespace {
 
