@@ -44,10 +44,8 @@ void BasicDriver::start(const Timeline& timeline) {
   go_.notify_one();
 }
 
-bool BasicDriver::tick(int64_t now, bool hold_last) {
-  if (over_) return true;
+bool BasicDriver::tick_due(int64_t now, bool hold_last) {
   bool stop = stop_requested();
-  if (now < next_flush_ && !stop) return false;
   if (now >= timeline_.measure_end_ns || stop) {
     over_ = true;
     if (hold_last && !stop) {

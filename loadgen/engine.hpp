@@ -39,16 +39,6 @@ class EngineHandler {
 
 class Engine {
  public:
-  // What one send() did. On a stream, a short kSent or kWouldBlock means on_writable follows once
-  // there is room. A datagram that cannot go out at once is a kError (UDP does not wait).
-  struct Sent {
-    enum class Status : uint8_t { kSent, kWouldBlock, kError };
-    Status status = Status::kSent;
-    size_t bytes = 0;            // kSent: how many went out (may be fewer than asked)
-    int err = 0;                 // kError: errno
-    const char* call = "write";  // kError: the system call that failed
-  };
-
   virtual ~Engine() = default;
   virtual std::string_view name() const = 0;
   // Starts watching the non-blocking socket `fd` of connection `id`. `connecting`: connect()
@@ -57,8 +47,10 @@ class Engine {
   virtual bool add(uint32_t id, int fd, bool connecting, bool datagram) = 0;
   // The engine forgets connection `id`; the caller closes its socket after this.
   virtual void remove(uint32_t id) = 0;
-  // Sends bytes that stay valid until the connection is closed or on_writable comes.
-  virtual Sent send(uint32_t id, const char* data, size_t len) = 0;
+  // Sends bytes that stay valid until the connection is closed or on_writable comes. Returns how
+  // many went out, or -errno. On a stream, fewer than `len` (even 0) means on_writable follows
+  // once there is room; a datagram that cannot go out at once is an error (UDP does not wait).
+  virtual int64_t send(uint32_t id, const char* data, size_t len) = 0;
   // Stops asking for on_writable, once a connection has nothing left to send. A connection that
   // lives for one request (connect mode) may keep it: turning it off costs a system call.
   virtual bool stop_writable(uint32_t id) = 0;
@@ -69,7 +61,7 @@ class Engine {
 };
 
 // The epoll engine: one edge-triggered registration per socket, epoll_pwait2 for sub-millisecond
-// waits. `read_buffer` bytes are read per call.
-std::unique_ptr<Engine> make_epoll_engine(size_t read_buffer);
+// waits. Throws std::runtime_error when the kernel refuses an epoll instance.
+std::unique_ptr<Engine> make_epoll_engine();
 
 }  // namespace netlab::loadgen

@@ -20,11 +20,12 @@ namespace netlab::loadgen {
 namespace {
 
 constexpr int kMaxEvents = 1024;
+constexpr size_t kReadBuffer = 64 * 1024;  // bytes per read() or recv()
 constexpr uint32_t kInput = EPOLLIN | EPOLLRDHUP | EPOLLET;
 
 class EpollEngine final : public Engine {
  public:
-  explicit EpollEngine(size_t read_buffer) : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), buffer_(read_buffer) {
+  EpollEngine() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
     if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1: " + core::errno_text(errno));
   }
   ~EpollEngine() override { ::close(epoll_fd_); }
@@ -51,17 +52,15 @@ class EpollEngine final : public Engine {
     if (id < socks_.size()) socks_[id].watched = false;  // close() drops the epoll registration
   }
 
-  Sent send(uint32_t id, const char* data, size_t len) override {
-    Sock& s = socks_[id];
+  int64_t send(uint32_t id, const char* data, size_t len) override {
+    const Sock& s = socks_[id];
     ssize_t n = ::send(s.fd, data, len, MSG_NOSIGNAL);
-    if (n >= 0) {
-      if (static_cast<size_t>(n) < len && !s.datagram && !arm(id, true)) return error(errno, "epoll_ctl");
-      return Sent{.status = Sent::Status::kSent, .bytes = static_cast<size_t>(n)};
+    if (n < 0) {
+      if (s.datagram || (errno != EAGAIN && errno != EINTR)) return -errno;
+      n = 0;
     }
-    int err = errno;
-    if (s.datagram || (err != EAGAIN && err != EINTR)) return error(err, s.datagram ? "send datagram" : "write");
-    if (!arm(id, true)) return error(errno, "epoll_ctl");
-    return Sent{.status = Sent::Status::kWouldBlock};
+    if (static_cast<size_t>(n) < len && !s.datagram && !arm(id, true)) return -errno;
+    return n;
   }
 
   bool stop_writable(uint32_t id) override { return arm(id, false); }
@@ -82,8 +81,6 @@ class EpollEngine final : public Engine {
     bool out_armed = false;  // EPOLLOUT in the interest set
   };
 
-  static Sent error(int err, const char* call) { return Sent{.status = Sent::Status::kError, .err = err, .call = call}; }
-
   bool arm(uint32_t id, bool on) {
     Sock& s = socks_[id];
     if (s.out_armed == on) return true;
@@ -99,7 +96,7 @@ class EpollEngine final : public Engine {
   void deliver(EngineHandler& handler, uint32_t id, uint32_t events, int64_t now) {
     // A socket closed by an earlier event of this batch is stale. (A connection reopened in the
     // same batch has a new socket; its readiness comes with a later wait.)
-    if (id >= socks_.size() || !socks_[id].watched) return;
+    if (!socks_[id].watched) return;
     // No reference into socks_ across a callback: the handler may close and reopen connections.
     if (socks_[id].connecting) {
       if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
@@ -122,11 +119,11 @@ class EpollEngine final : public Engine {
   bool read(EngineHandler& handler, uint32_t id, bool peer_closed) {
     int fd = socks_[id].fd;
     for (;;) {
-      ssize_t n = ::read(fd, buffer_.data(), buffer_.size());
+      ssize_t n = ::read(fd, buffer_, kReadBuffer);
       if (n > 0) {
         auto len = static_cast<size_t>(n);
-        if (handler.on_data(id, buffer_.data(), len, now_ns()) == EngineHandler::Next::kClosed) return false;
-        if (len < buffer_.size() && !peer_closed) return true;
+        if (handler.on_data(id, buffer_, len, now_ns()) == EngineHandler::Next::kClosed) return false;
+        if (len < kReadBuffer && !peer_closed) return true;
         continue;
       }
       if (n == 0) {
@@ -143,25 +140,25 @@ class EpollEngine final : public Engine {
   bool receive(EngineHandler& handler, uint32_t id) {
     int fd = socks_[id].fd;
     for (;;) {
-      ssize_t n = ::recv(fd, buffer_.data(), buffer_.size(), 0);
+      ssize_t n = ::recv(fd, buffer_, kReadBuffer, 0);
       if (n < 0) {
         if (errno == EAGAIN || errno == EINTR) return true;
         handler.on_read_error(id, errno);
         return false;
       }
-      if (handler.on_data(id, buffer_.data(), static_cast<size_t>(n), now_ns()) == EngineHandler::Next::kClosed) return false;
+      if (handler.on_data(id, buffer_, static_cast<size_t>(n), now_ns()) == EngineHandler::Next::kClosed) return false;
     }
   }
 
   int epoll_fd_;
   EpollWaiter waiter_;
   std::vector<Sock> socks_;
-  std::vector<char> buffer_;
+  char buffer_[kReadBuffer];
   epoll_event events_[kMaxEvents];
 };
 
 }  // namespace
 
-std::unique_ptr<Engine> make_epoll_engine(size_t read_buffer) { return std::make_unique<EpollEngine>(read_buffer); }
+std::unique_ptr<Engine> make_epoll_engine() { return std::make_unique<EpollEngine>(); }
 
 }  // namespace netlab::loadgen

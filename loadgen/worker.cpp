@@ -17,7 +17,6 @@ namespace netlab::loadgen {
 namespace {
 
 constexpr int64_t kRetryDelayNs = 10 * kMillisecond;  // a failed connection tries again after 10 ms
-constexpr size_t kReadBuffer = 64 * 1024;
 
 std::string build_request(const Options& o) {
   if (o.proto == ClientProto::kHttp) {
@@ -60,7 +59,7 @@ void Worker::setup() {
   // Open-loop pacing needs timers that fire when asked: the default 50 µs slack would smear them;
   // so would it stretch a coalescing nap past its bound.
   if (options_.rate > 0 || coalescing_.enabled()) prctl(PR_SET_TIMERSLACK, 1000UL);
-  engine_ = make_epoll_engine(kReadBuffer);
+  engine_ = make_epoll_engine();
 }
 
 void Worker::teardown() {

@@ -160,21 +160,24 @@ void Worker::send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intende
   write_pending(c, id);
 }
 
+uint32_t Worker::take_budget(uint32_t wanted) {
+  if (request_budget_ == 0) return wanted;
+  auto n = static_cast<uint32_t>(std::min<uint64_t>(wanted, budget_left_));
+  budget_left_ -= n;
+  return n;
+}
+
 // The unsent tail of the requests (a suffix of request_run_); the rest goes out on_writable.
 void Worker::write_pending(Conn& c, uint32_t id) {
   const char* from = request_run_.data() + (request_run_.size() - c.unsent);
-  Engine::Sent sent = engine_->send(id, from, c.unsent);
-  switch (sent.status) {
-    case Engine::Sent::Status::kSent:
-      metrics_.counters.bytes_sent += sent.bytes;
-      c.unsent -= static_cast<uint32_t>(sent.bytes);
-      return;
-    case Engine::Sent::Status::kWouldBlock: return;
-    case Engine::Sent::Status::kError:
-      fail(c, id, (sent.err == ECONNRESET || sent.err == EPIPE) ? ErrorKind::kReset : ErrorKind::kWrite, sent.err,
-           sent.call);
-      return;
+  int64_t sent = engine_->send(id, from, c.unsent);
+  if (sent >= 0) {
+    metrics_.counters.bytes_sent += static_cast<uint64_t>(sent);
+    c.unsent -= static_cast<uint32_t>(sent);
+    return;
   }
+  int err = static_cast<int>(-sent);
+  fail(c, id, (err == ECONNRESET || err == EPIPE) ? ErrorKind::kReset : ErrorKind::kWrite, err, "write");
 }
 
 void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
@@ -187,13 +190,13 @@ void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
   s[i] = Slot{intended, now, seq, true};
   ++c.in_flight;
   ++metrics_.counters.requests_sent;
-  Engine::Sent sent = engine_->send(id, datagram_.data(), datagram_.size());
-  if (sent.status == Engine::Sent::Status::kSent) {
-    metrics_.counters.bytes_sent += sent.bytes;
+  int64_t sent = engine_->send(id, datagram_.data(), datagram_.size());
+  if (sent >= 0) {
+    metrics_.counters.bytes_sent += static_cast<uint64_t>(sent);
     return;
   }
   // The slot stays in flight: with no answer it is counted lost at the timeout.
-  if (!measuring_over()) count_error(ErrorKind::kWrite, sent.err, "send datagram");
+  if (!measuring_over()) count_error(ErrorKind::kWrite, static_cast<int>(-sent), "send datagram");
 }
 
 // UDP: answers may come in any order, so the slot is found by sequence number.

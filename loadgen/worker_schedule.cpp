@@ -122,11 +122,4 @@ void Worker::check_timeouts(int64_t now) {
   }
 }
 
-uint32_t Worker::take_budget(uint32_t wanted) {
-  if (request_budget_ == 0) return wanted;
-  auto n = static_cast<uint32_t>(std::min<uint64_t>(wanted, budget_left_));
-  budget_left_ -= n;
-  return n;
-}
-
 }  // namespace netlab::loadgen
