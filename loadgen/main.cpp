@@ -19,12 +19,12 @@
 #include "core/net/fd.hpp"
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
-#include "loadgen/cli.hpp"
-#include "loadgen/clock.hpp"
-#include "loadgen/outcome.hpp"
-#include "loadgen/preflight.hpp"
-#include "loadgen/report.hpp"
-#include "loadgen/driver.hpp"
+#include "loadgen/cli/cli.hpp"
+#include "loadgen/engine/clock.hpp"
+#include "loadgen/cli/outcome.hpp"
+#include "loadgen/cli/preflight.hpp"
+#include "loadgen/cli/report.hpp"
+#include "loadgen/clients/driver.hpp"
 
 using namespace netlab;
 using namespace netlab::loadgen;

@@ -194,7 +194,7 @@ TEST(LoadgenModesTest, RampAndThinkTimeShapeTheLoad) {
 }
 
 TEST(LoadgenModesTest, CoalescingNapsOnlyWhenAnswersTakeLongAndManyAreOutstanding) {
-  // Every answer takes 2 ms: told to nap (loadgen/coalescing.hpp), the closed loop does with 8
+  // Every answer takes 2 ms: told to nap (loadgen/engine/coalescing.hpp), the closed loop does with 8
   // requests outstanding, never with 2 (below the rule's minimum), and never with --coalesce 0.
   ServerProcess server("netlab-server-thread_per_conn", {"--listen", "127.0.0.1:0", "--io-delay", "2ms"});
   auto naps = [&](std::vector<std::string> extra) {

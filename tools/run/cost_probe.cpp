@@ -47,7 +47,7 @@ std::vector<std::string> wrapper(Tool tool, const std::string& out, bool loadgen
   // Only the event loop threads, less their once-per-second publishing and timeout scans: the
   // main thread's 5 ms polling and those count time, not requests. A toggle flips collection on
   // entry and back on return, so the two inside the loop switch it off while they run. These name
-  // functions of loadgen/worker.hpp and driver.hpp: renaming them breaks this count (the gate's
+  // functions of loadgen/clients/worker.hpp and driver.hpp: renaming them breaks this count (the gate's
   // deterministic check then fails as "too noisy"). The names the Worker had before it was built
   // on BasicDriver (loop, flush) are kept while a committed baseline predates that, so an A/B
   // against the baseline's commit counts both sides; a name a binary lacks toggles nothing.

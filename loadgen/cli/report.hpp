@@ -1,0 +1,58 @@
+// Report: the human summary (stdout), the live line (stderr) and the files a runner reads:
+// --csv (one summary row), --timeseries (one row per second), --hgrm, --json. Column names and
+// order are a contract with netlab-run and are documented in docs/loadgen.md.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "loadgen/clients/metrics.hpp"
+#include "loadgen/cli/options.hpp"
+
+namespace netlab::loadgen {
+
+struct RunResult {
+  Metrics total;
+  double duration_s = 0;
+  int64_t connections_established = 0;
+  int64_t connections_peak_active = 0;
+  double cpu_pct = 0;           // the process's CPU over the measurement, % of one core
+  double busiest_thread_pct = 0;
+  bool generator_bottleneck = false;
+  std::string bottleneck_reason;
+  std::string exit_reason = "ok";
+  int exit_code = 0;
+};
+
+struct SecondRow {
+  int second = 0;
+  uint64_t requests = 0;
+  double tps = 0;
+  uint64_t errors = 0;
+  uint64_t p50_us = 0, p99_us = 0;
+  int64_t connections_active = 0;
+};
+
+// Derived rates.
+double qps(const RunResult& r);
+double tps(const RunResult& r);
+// Data throughput in MB/s (10^6 bytes): file: verified transfer data; others: bytes received.
+double throughput_mbps(const Options& o, const RunResult& r);
+
+void print_summary(std::ostream& out, const Options& o, const RunResult& r);
+std::string live_line(const SecondRow& row, int connections_requested);
+
+std::string csv_header();
+std::string csv_row(const Options& o, const RunResult& r);
+std::string timeseries_header();
+std::string timeseries_row(const std::string& label, const SecondRow& row);
+std::string json_document(const Options& o, const RunResult& r, const std::vector<std::string>& argv);
+
+// Appends `rows` to `path`, writing `header` first when the file is new or empty.
+// Throws std::runtime_error naming the file when it cannot be written.
+void append_with_header(const std::string& path, const std::string& header, const std::string& rows);
+void write_file(const std::string& path, const std::string& text);
+
+}  // namespace netlab::loadgen

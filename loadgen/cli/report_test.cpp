@@ -1,0 +1,121 @@
+#include "loadgen/cli/report.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace netlab::loadgen {
+namespace {
+
+const char* kContractHeader =
+    "label,target,proto,transport,mode,threads,connections_requested,connections_established,"
+    "connections_peak_active,duration_s,rate_target,requests_sent,responses_ok,qps,tps,bytes_sent,"
+    "bytes_received,errors_total,errors_connect,errors_read,errors_write,errors_reset,errors_timeout,"
+    "errors_bad_response,latency_min_us,latency_mean_us,latency_p50_us,latency_p90_us,latency_p99_us,"
+    "latency_p999_us,latency_p9999_us,latency_max_us,service_p50_us,service_p99_us,connect_p50_us,"
+    "connect_p99_us,late_sends,udp_lost,udp_duplicate,udp_late,loadgen_cpu_pct,loop_lag_max_us,"
+    "generator_bottleneck,exit_reason,throughput_mbps,loop_wakeups,coalescing_naps\n";
+
+std::pair<Options, RunResult> sample() {
+  Options o;
+  o.target_text = "127.0.0.1:9000";
+  o.label = "case-1";
+  o.rate = 1000;
+  validate(o);
+  RunResult r;
+  r.duration_s = 2.0;
+  r.connections_established = 10;
+  r.connections_peak_active = 10;
+  r.total.counters.requests_sent = 2000;
+  r.total.counters.responses_ok = 1990;
+  r.total.counters.errors[static_cast<size_t>(ErrorKind::kReset)] = 10;
+  r.total.counters.last_errno[static_cast<size_t>(ErrorKind::kReset)] = 104;
+  r.total.counters.last_detail[static_cast<size_t>(ErrorKind::kReset)] = "read";
+  for (uint64_t v = 1; v <= 100; ++v) r.total.latency.record(v);
+  r.total.service.record(7);
+  return {o, r};
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, ',')) out.push_back(field);
+  if (!line.empty() && line.back() == ',') out.push_back("");
+  return out;
+}
+
+TEST(ReportTest, CsvHeaderIsTheContract) { EXPECT_EQ(csv_header(), kContractHeader); }
+
+TEST(ReportTest, CsvRowHasOneValuePerColumn) {
+  auto [o, r] = sample();
+  std::string row = csv_row(o, r);
+  ASSERT_EQ(row.back(), '\n');
+  row.pop_back();
+  auto values = split(row);
+  std::string header = csv_header();
+  header.pop_back();
+  auto names = split(header);
+  ASSERT_EQ(values.size(), names.size());
+  auto value = [&](const std::string& name) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return values[i];
+    }
+    return std::string("?");
+  };
+  EXPECT_EQ(value("label"), "case-1");
+  EXPECT_EQ(value("mode"), "open");
+  EXPECT_EQ(value("qps"), "1000.0");
+  EXPECT_EQ(value("tps"), "995.0");
+  EXPECT_EQ(value("errors_total"), "10");
+  EXPECT_EQ(value("errors_reset"), "10");
+  EXPECT_EQ(value("latency_p50_us"), "50");
+  EXPECT_EQ(value("latency_p99_us"), "99");
+  EXPECT_EQ(value("latency_max_us"), "100");
+  EXPECT_EQ(value("service_p50_us"), "7");
+  EXPECT_EQ(value("rate_target"), "1000.0");
+  EXPECT_EQ(value("exit_reason"), "ok");
+}
+
+TEST(ReportTest, AppendWritesTheHeaderOnlyOnce) {
+  char path[] = "/tmp/netlab-report-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  append_with_header(path, "h\n", "1\n");
+  append_with_header(path, "h\n", "2\n");
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "h\n1\n2\n");
+  std::remove(path);
+  EXPECT_THROW(append_with_header("/nonexistent-dir/x.csv", "h\n", "1\n"), std::runtime_error);
+}
+
+TEST(ReportTest, JsonCarriesSummaryErrorsAndMetadata) {
+  auto [o, r] = sample();
+  std::string json = json_document(o, r, {"netlab-loadgen", "--label", "case \"1\""});
+  EXPECT_NE(json.find("\"arguments\": [\"netlab-loadgen\", \"--label\", \"case \\\"1\\\"\"]"), std::string::npos);
+  EXPECT_NE(json.find("\"qps\": 1000.0"), std::string::npos);
+  EXPECT_NE(json.find("\"label\": \"case-1\""), std::string::npos);
+  EXPECT_NE(json.find("\"kernel\": \"Linux "), std::string::npos);
+  EXPECT_NE(json.find("\"reset\": {\"count\": 10, \"last_errno\": 104, \"last\": \"read: Connection reset by peer (ECONNRESET)\"}"),
+            std::string::npos)
+      << json;
+  // Balanced braces: a cheap structural check.
+  int depth = 0;
+  for (char c : json) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+  EXPECT_EQ(depth, 0);
+}
+
+TEST(ReportTest, TimeseriesRowsFollowTheirHeader) {
+  SecondRow row{3, 1200, 1190.5, 2, 40, 90, 10};
+  EXPECT_EQ(timeseries_header(), "label,second,requests,tps,errors,latency_p50_us,latency_p99_us,connections_active\n");
+  EXPECT_EQ(timeseries_row("x", row), "x,3,1200,1190.5,2,40,90,10\n");
+}
+
+}  // namespace
+}  // namespace netlab::loadgen
