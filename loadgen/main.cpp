@@ -1,8 +1,9 @@
 // netlab-loadgen: opens many TCP or UDP clients against a server and measures response time, QPS
 // and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
-// request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (Worker: the
-// echo/HTTP event loop; FileDriver, ChatDriver; see driver.hpp); this file parses the command line, runs the phases
-// (warm-up, measure, drain), merges the workers' metrics once per second and writes the reports.
+// request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (clients/: the
+// echo/HTTP/UDP Worker on an engine/, FileDriver, ChatDriver); this file parses the command line,
+// runs the phases (warm-up, measure, drain), merges the drivers' metrics once per second and writes
+// the reports (cli/).
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
 // Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 & netlab-loadgen --target 127.0.0.1:9000 -d 2s
@@ -20,11 +21,11 @@
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
 #include "loadgen/cli/cli.hpp"
-#include "loadgen/engine/clock.hpp"
 #include "loadgen/cli/outcome.hpp"
 #include "loadgen/cli/preflight.hpp"
 #include "loadgen/cli/report.hpp"
 #include "loadgen/clients/driver.hpp"
+#include "loadgen/engine/clock.hpp"
 
 using namespace netlab;
 using namespace netlab::loadgen;

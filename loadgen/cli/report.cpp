@@ -10,8 +10,9 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "core/net/error.hpp"
 #include "loadgen/git_sha.hpp"
@@ -35,23 +36,6 @@ std::string bytes_text(uint64_t bytes) {
   int u = 0;
   while (v >= 1024 && u < 4) v /= 1024, ++u;
   return fixed(v, u ? 1 : 0) + " " + units[u];
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string error_description(const Counters& c, size_t kind) {
@@ -239,33 +223,36 @@ std::string timeseries_row(const std::string& label, const SecondRow& row) {
 }
 
 std::string json_document(const Options& o, const RunResult& r, const std::vector<std::string>& argv) {
-  std::ostringstream out;
   utsname uts{};
   uname(&uts);
   char stamp[32];
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  out << "{\n  \"meta\": {\"tool\": \"netlab-loadgen\", \"version\": " << json_string(NETLAB_VERSION)
-      << ", \"git_sha\": " << json_string(NETLAB_LOADGEN_GIT_SHA) << ", \"kernel\": "
-      << json_string(std::string(uts.sysname) + " " + uts.release) << ", \"cpus\": " << sysconf(_SC_NPROCESSORS_ONLN)
-      << ", \"finished\": " << json_string(stamp) << ", \"arguments\": [";
-  for (size_t i = 0; i < argv.size(); ++i) out << (i ? ", " : "") << json_string(argv[i]);
-  out << "]},\n  \"summary\": {";
-  bool first = true;
+  // ordered_json: the keys stay in the order of the CSV columns, for a person reading the file.
+  nlohmann::ordered_json doc;
+  doc["meta"] = {{"tool", "netlab-loadgen"},
+                 {"version", NETLAB_VERSION},
+                 {"git_sha", NETLAB_LOADGEN_GIT_SHA},
+                 {"kernel", std::string(uts.sysname) + " " + uts.release},
+                 {"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+                 {"finished", stamp},
+                 {"arguments", argv}};
+  auto& summary = doc["summary"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : fields(o, r)) {
-    out << (first ? "\n    " : ",\n    ") << json_string(name) << ": "
-        << (is_number_field(name) ? value : json_string(value));
-    first = false;
+    // The summary's figures are formatted once, for the CSV; the JSON takes the same digits.
+    // A figure that does not parse (none should) is null rather than a broken document.
+    auto number = nlohmann::ordered_json::parse(value, nullptr, false);
+    summary[name] = !is_number_field(name) ? nlohmann::ordered_json(value)
+                    : number.is_discarded() ? nlohmann::ordered_json() : number;
   }
-  out << "\n  },\n  \"errors\": {";
+  auto& errors = doc["errors"] = nlohmann::ordered_json::object();
   const Counters& c = r.total.counters;
   for (size_t k = 0; k < kErrorKinds; ++k) {
-    out << (k ? ",\n    " : "\n    ") << json_string(error_kind_name(static_cast<ErrorKind>(k))) << ": {\"count\": "
-        << c.errors[k] << ", \"last_errno\": " << c.last_errno[k]
-        << ", \"last\": " << json_string(error_description(c, k)) << "}";
+    errors[error_kind_name(static_cast<ErrorKind>(k))] = {
+        {"count", c.errors[k]}, {"last_errno", c.last_errno[k]}, {"last", error_description(c, k)}};
   }
-  out << "\n  },\n  \"bottleneck_reason\": " << json_string(r.bottleneck_reason) << "\n}\n";
-  return out.str();
+  doc["bottleneck_reason"] = r.bottleneck_reason;
+  return doc.dump(2) + "\n";
 }
 
 void append_with_header(const std::string& path, const std::string& header, const std::string& rows) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "loadgen/clients/metrics.hpp"
 #include "loadgen/cli/options.hpp"
+#include "loadgen/clients/metrics.hpp"
 
 namespace netlab::loadgen {
 

@@ -11,10 +11,10 @@
 #include <memory>
 #include <string>
 
-#include "loadgen/engine/clock.hpp"
+#include "loadgen/cli/options.hpp"
 #include "loadgen/clients/interval_mailbox.hpp"
 #include "loadgen/clients/metrics.hpp"
-#include "loadgen/cli/options.hpp"
+#include "loadgen/engine/clock.hpp"
 
 namespace netlab::loadgen {
 

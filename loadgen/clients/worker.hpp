@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "loadgen/clients/answer_checks.hpp"
-#include "loadgen/engine/coalescing.hpp"
-#include "loadgen/clients/driver.hpp"
-#include "loadgen/engine/engine.hpp"
 #include "loadgen/cli/options.hpp"
+#include "loadgen/clients/answer_checks.hpp"
+#include "loadgen/clients/driver.hpp"
+#include "loadgen/engine/coalescing.hpp"
+#include "loadgen/engine/engine.hpp"
 #include "loadgen/engine/pacing.hpp"
 
 namespace netlab::loadgen {

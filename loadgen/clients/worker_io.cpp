@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "loadgen/engine/clock.hpp"
 #include "loadgen/clients/worker.hpp"
+#include "loadgen/engine/clock.hpp"
 
 namespace netlab::loadgen {
 

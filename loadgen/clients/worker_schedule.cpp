@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "loadgen/engine/clock.hpp"
 #include "loadgen/clients/worker.hpp"
+#include "loadgen/engine/clock.hpp"
 
 namespace netlab::loadgen {
 namespace {
