@@ -2,9 +2,11 @@
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "core/net/stop.hpp"
 
@@ -38,6 +40,18 @@ SendResult send_outbox(int fd, proto::Outbox& out) {
     out.consume(static_cast<uint64_t>(n));
   }
   return SendResult::kDone;
+}
+
+ssize_t copy_front(const proto::Outbox& out, std::span<char> buf) {
+  const auto& chunk = out.front();
+  if (chunk.is_file) {
+    size_t len = static_cast<size_t>(std::min<uint64_t>(chunk.range.length, buf.size()));
+    return ::pread(chunk.range.file->get(), buf.data(), len, static_cast<off_t>(chunk.range.offset));
+  }
+  std::string_view bytes = out.front_bytes();
+  size_t len = std::min(bytes.size(), buf.size());
+  std::memcpy(buf.data(), bytes.data(), len);
+  return static_cast<ssize_t>(len);
 }
 
 }  // namespace netlab::server
