@@ -19,8 +19,8 @@
 #include <semaphore>
 #include <thread>
 
-#include "core/sync/event.hpp"
-#include "core/sync/spinlock.hpp"
+#include "bench/sync/event.hpp"
+#include "bench/sync/spinlock.hpp"
 
 namespace netlab::bench {
 namespace {
@@ -73,7 +73,7 @@ void bench_cas_loop(benchmark::State& state) {
 // --- hand-off: thread 0 passes the turn to thread 1 and waits for it back.
 
 void bench_handoff_event(benchmark::State& state) {
-  static core::Event ping, pong;
+  static Event ping, pong;
   for (auto _ : state) {
     if (state.thread_index() == 0) {
       ping.set();
@@ -120,7 +120,7 @@ void bench_handoff_spin(benchmark::State& state) {
   static std::atomic<int> turn{0};
   const int me = state.thread_index();
   for (auto _ : state) {
-    while (turn.load(std::memory_order_acquire) != me) core::cpu_relax();
+    while (turn.load(std::memory_order_acquire) != me) cpu_relax();
     turn.store(1 - me, std::memory_order_release);
   }
   finish(state, "atomic_spin");
@@ -132,7 +132,7 @@ void contended(benchmark::internal::Benchmark* b) {
 void pair(benchmark::internal::Benchmark* b) { b->Threads(2)->MinTime(0.1)->UseRealTime(); }
 
 void bench_mutex(benchmark::State& state) { bench_lock<std::mutex>(state, "mutex"); }
-void bench_spinlock(benchmark::State& state) { bench_lock<core::Spinlock>(state, "spinlock"); }
+void bench_spinlock(benchmark::State& state) { bench_lock<Spinlock>(state, "spinlock"); }
 void bench_semaphore(benchmark::State& state) { bench_lock<SemaphoreLock>(state, "semaphore"); }
 
 BENCHMARK(bench_mutex)->Name("sync/lock/mutex")->Apply(contended);

@@ -20,7 +20,7 @@
 
 #include "bench/ipc/makers.hpp"
 #include "core/net/error.hpp"
-#include "core/sync/spinlock.hpp"
+#include "bench/sync/spinlock.hpp"
 
 namespace netlab::bench {
 namespace {
@@ -87,7 +87,7 @@ class ShmEndpoint : public Endpoint {
       ++received_;
       for (int spins = 0; in_.sequence.load(std::memory_order_acquire) < received_; ++spins) {
         if (spins < 4096) {
-          core::cpu_relax();
+          cpu_relax();
         } else {
           sched_yield();
         }

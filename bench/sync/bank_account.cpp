@@ -1,6 +1,6 @@
-#include "core/sync/bank_account.hpp"
+#include "bench/sync/bank_account.hpp"
 
-namespace netlab::core {
+namespace netlab::bench {
 
 void UnlockedAccount::deposit(long amount, const Hook& between) {
   const long seen = balance_.load(std::memory_order_relaxed);
@@ -16,4 +16,4 @@ bool UnlockedAccount::withdraw(long amount, const Hook& between) {
   return true;
 }
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -13,7 +13,7 @@
 #include <functional>
 #include <mutex>
 
-namespace netlab::core {
+namespace netlab::bench {
 
 using Hook = std::function<void()>;
 
@@ -66,4 +66,4 @@ class LockedAccount {
   long balance_;
 };
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -1,4 +1,4 @@
-#include "core/sync/bank_account.hpp"
+#include "bench/sync/bank_account.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/sync/spinlock.hpp"
+#include "bench/sync/spinlock.hpp"
 
-namespace netlab::core {
+namespace netlab::bench {
 namespace {
 
 // A mutex that records how many lock() calls found it held and had to wait.
@@ -120,4 +120,4 @@ TEST(BankAccountTest, ManyLockedDepositsAllCount) {
 }
 
 }  // namespace
-}  // namespace netlab::core
+}  // namespace netlab::bench

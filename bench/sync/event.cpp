@@ -1,6 +1,6 @@
-#include "core/sync/event.hpp"
+#include "bench/sync/event.hpp"
 
-namespace netlab::core {
+namespace netlab::bench {
 
 void Event::set() {
   {
@@ -30,4 +30,4 @@ bool Event::wait_for(std::chrono::nanoseconds timeout) {
   return cv_.wait_for(lock, timeout, [this] { return set_; });
 }
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

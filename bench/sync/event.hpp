@@ -9,7 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 
-namespace netlab::core {
+namespace netlab::bench {
 
 class Event {
  public:
@@ -26,4 +26,4 @@ class Event {
   bool set_ = false;
 };
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

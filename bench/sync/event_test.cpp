@@ -1,4 +1,4 @@
-#include "core/sync/event.hpp"
+#include "bench/sync/event.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace netlab::core {
+namespace netlab::bench {
 namespace {
 
 using namespace std::chrono_literals;
@@ -67,4 +67,4 @@ TEST(EventTest, PingPongHandsOffInOrder) {
 }
 
 }  // namespace
-}  // namespace netlab::core
+}  // namespace netlab::bench

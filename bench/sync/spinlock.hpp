@@ -7,7 +7,7 @@
 
 #include <atomic>
 
-namespace netlab::core {
+namespace netlab::bench {
 
 // Tells the core we are spinning (x86 PAUSE): saves power and lets a hyper-thread sibling run.
 inline void cpu_relax() noexcept {
@@ -36,4 +36,4 @@ class Spinlock {
   std::atomic<bool> locked_{false};
 };
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

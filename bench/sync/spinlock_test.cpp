@@ -1,4 +1,4 @@
-#include "core/sync/spinlock.hpp"
+#include "bench/sync/spinlock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace netlab::core {
+namespace netlab::bench {
 namespace {
 
 TEST(SpinlockTest, TryLockFailsWhileHeld) {
@@ -37,4 +37,4 @@ TEST(SpinlockTest, ExcludesConcurrentIncrements) {
 }
 
 }  // namespace
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -1,6 +1,6 @@
-#include "core/sync/transfer.hpp"
+#include "bench/sync/transfer.hpp"
 
-namespace netlab::core {
+namespace netlab::bench {
 namespace {
 
 // Caller holds both locks.
@@ -32,4 +32,4 @@ bool transfer_ordered(Account& from, Account& to, long amount) {
   return move_money(from, to, amount);
 }
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <utility>
 
-namespace netlab::core {
+namespace netlab::bench {
 
 struct Account {
   explicit Account(int account_id, long initial = 0) : id(account_id), balance(initial) {}
@@ -34,4 +34,4 @@ std::pair<Account*, Account*> lock_sequence(Account& from, Account& to, LockOrde
 bool transfer(Account& from, Account& to, long amount);
 bool transfer_ordered(Account& from, Account& to, long amount);
 
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -1,4 +1,4 @@
-#include "core/sync/transfer.hpp"
+#include "bench/sync/transfer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace netlab::core {
+namespace netlab::bench {
 namespace {
 
 struct Step {
@@ -107,4 +107,4 @@ TEST(TransferTest, ScopedLockTransfersFinishAndConserveMoney) { stress_ring(tran
 TEST(TransferTest, OrderedTransfersFinishAndConserveMoney) { stress_ring(transfer_ordered); }
 
 }  // namespace
-}  // namespace netlab::core
+}  // namespace netlab::bench

@@ -9,7 +9,7 @@
 #include "tests/support/big_file.hpp"
 #include "tests/support/models.hpp"
 #include "tests/support/server_process.hpp"
-#include "tools/netlab-ftp/file_client.hpp"
+#include "tools/ftp/file_client.hpp"
 
 namespace netlab::test {
 namespace {
@@ -81,7 +81,7 @@ TEST_P(FileModelTest, EightClientsAtOnceEachGetTheirOwnBytesBack) {
         std::string name = "client-" + std::to_string(c) + ".bin";
         std::string src = (base_ / "local" / name).string();
         uint64_t sum = write_pattern_file(src, 300'000 + static_cast<uint64_t>(c) * 1000, static_cast<uint64_t>(c));
-        tools::FileClient client(server_->address());
+        ftp::FileClient client(server_->address());
         auto put = client.put(src, name);
         if (put.code != 201) throw std::runtime_error("put: " + put.message);
         std::string back = src + ".back";
@@ -97,7 +97,7 @@ TEST_P(FileModelTest, EightClientsAtOnceEachGetTheirOwnBytesBack) {
   for (auto& t : threads) t.join();
   for (const auto& f : failures) EXPECT_EQ(f, "");
   std::string listing;
-  tools::FileClient client(server_->address());
+  ftp::FileClient client(server_->address());
   EXPECT_EQ(client.list(listing).message, "8 files");
 }
 

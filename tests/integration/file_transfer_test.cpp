@@ -11,7 +11,7 @@
 #include "tests/support/big_file.hpp"
 #include "tests/support/line_client.hpp"
 #include "tests/support/server_process.hpp"
-#include "tools/netlab-ftp/file_client.hpp"
+#include "tools/ftp/file_client.hpp"
 
 namespace netlab::test {
 namespace {
@@ -46,7 +46,7 @@ TEST_F(FileTransferTest, TwoHundredMebibytesUpAndDownWithChecksums) {
   constexpr uint64_t kSize = 200ull << 20;
   const std::string src = (base_ / "local" / "big.bin").string();
   const uint64_t sum = write_pattern_file(src, kSize, 42);
-  tools::FileClient client(server->address());
+  ftp::FileClient client(server->address());
   auto put = client.put(src, "big.bin");
   ASSERT_EQ(put.code, 201) << put.message;
   EXPECT_EQ(checksum_file((base_ / "lib" / "big.bin").string()).value(), sum);
@@ -73,7 +73,7 @@ TEST_F(FileTransferTest, UploadCutOffMidwayLeavesNoFile) {
     }  // the client vanishes
     for (int i = 0; i < 300 && !library().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_TRUE(library().empty()) << model << ": " << (library().empty() ? "" : library()[0]);
-    tools::FileClient client(server->address());
+    ftp::FileClient client(server->address());
     std::string listing;
     EXPECT_EQ(client.list(listing).message, "0 files") << model;
     EXPECT_EQ(server->stop().status, 0);
@@ -88,7 +88,7 @@ TEST_F(FileTransferTest, FileProtocolWithoutLibraryFailsAtStart) {
 
 TEST_F(FileTransferTest, BusyServerRefusesInProtocolTerms) {
   auto server = start("thread_per_conn", {"--max-conns", "1"});
-  tools::FileClient first(server->address());
+  ftp::FileClient first(server->address());
   std::string listing;
   ASSERT_EQ(first.list(listing).code, 200);  // served, and held open
   core::Fd second = connect_with_timeout(server->address());

@@ -3,14 +3,16 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "core/net/socket.hpp"
+#include "core/process/child_process.hpp"
 #include "tests/integration/loadgen_test_support.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -294,11 +296,7 @@ class Nginx {
         << "/root;\n"
         // sub_filter rewrites the body on the fly, so nginx cannot know its length: chunked.
         << "  location /chunked/ { sub_filter 'x' 'y'; sub_filter_once off; sub_filter_types *; }\n }\n}\n";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl(binary_.c_str(), binary_.c_str(), "-c", (dir_ + "/nginx.conf").c_str(), "-p", dir_.c_str(), nullptr);
-      _exit(127);
-    }
+    nginx_.emplace(std::vector<std::string>{binary_, "-c", dir_ + "/nginx.conf", "-p", dir_}, process::SpawnOptions{});
     for (int i = 0; i < 200; ++i) {  // wait until it accepts
       try {
         core::connect_tcp(core::Address::parse("127.0.0.1:" + std::to_string(port_)));
@@ -309,10 +307,7 @@ class Nginx {
     }
   }
   ~Nginx() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    nginx_.reset();  // SIGKILL and reap before its folder goes
     if (!dir_.empty()) run_command({"/bin/rm", "-rf", dir_});
   }
   bool present() const { return !binary_.empty(); }
@@ -321,7 +316,7 @@ class Nginx {
  private:
   std::string binary_, dir_;
   uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  std::optional<process::ChildProcess> nginx_;
 };
 
 TEST(LoadgenModesTest, HttpKeepAliveAndPipeliningAgainstNginx) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/util/csv.hpp"
 #include "tests/support/server_process.hpp"
 
 namespace netlab::test {
@@ -39,28 +40,10 @@ inline std::string read_text(const std::string& path) {
   return text.str();
 }
 
-inline std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string field;
-  std::stringstream in(line);
-  while (std::getline(in, field, ',')) out.push_back(field);
-  if (!line.empty() && line.back() == ',') out.push_back("");
-  return out;
-}
-
 // The last row of a --csv file as column name -> value.
 inline std::map<std::string, std::string> read_summary(const std::string& path) {
-  std::stringstream in(read_text(path));
-  std::string header, line, last;
-  std::getline(in, header);
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
-  std::map<std::string, std::string> row;
-  auto names = split_csv(header);
-  auto values = split_csv(last);
-  for (size_t i = 0; i < names.size() && i < values.size(); ++i) row[names[i]] = values[i];
-  return row;
+  auto rows = core::read_csv_rows(path);
+  return rows.empty() ? std::map<std::string, std::string>{} : rows.back();
 }
 
 inline double num(const std::map<std::string, std::string>& row, const std::string& name) {

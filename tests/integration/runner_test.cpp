@@ -4,17 +4,14 @@
 // reports what it measured.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
-
-#include <fcntl.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "tests/support/test_dir.hpp"
+#include "core/process/child_process.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_dir.hpp"
 
 namespace netlab::test {
 namespace {
@@ -164,22 +161,25 @@ settle = "100ms"
 models = ["thread_per_conn", "prefork"]
 connections = [2]
 )");
-  std::string out = (dir_ / "run.out").string();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::string bin = bin_path("netlab-run"), results = (dir_ / "results").string();
-    execl(bin.c_str(), bin.c_str(), suite.c_str(), "--results", results.c_str(), nullptr);
-    _exit(127);
+  process::SpawnOptions o;
+  o.stdout_path = (dir_ / "run.out").string();
+  o.stderr_to_stdout = true;
+  process::ChildProcess run({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string()}, o);
+  // Interrupt once the first case measured a second (inside its 20 s): the load generator appends
+  // each second to timeseries.csv as it ends.
+  fs::path series = dir_ / "results" / "latest" / "timeseries.csv";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while ((!fs::exists(series) || lines(series).size() < 2) && std::chrono::steady_clock::now() < deadline &&
+         !run.poll_exit()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // inside the first case's 20 s
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  ASSERT_FALSE(run.poll_exit()) << "netlab-run ended before it was interrupted: " << run.poll_exit()->describe();
+  ASSERT_GE(lines(series).size(), 2u) << "no measured second in 15 s";
+  run.signal(SIGINT);
+  auto exit = run.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(exit) << "netlab-run still running 30 s after SIGINT";
+  ASSERT_TRUE(exit->exited) << exit->describe();
+  EXPECT_EQ(exit->status, 130);
   auto summary = lines(run_dir() / "summary.csv");
   ASSERT_EQ(summary.size(), 2u);  // the interrupted case, and nothing after it
   EXPECT_NE(summary[1].find(",interrupted,"), std::string::npos) << summary[1];

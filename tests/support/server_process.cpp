@@ -1,14 +1,10 @@
 #include "tests/support/server_process.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -20,168 +16,95 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void drain_into(int fd, std::string& out) {
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return;
-    out.append(buf, static_cast<size_t>(n));
-  }
+std::vector<std::string> with_binary(const std::string& binary, std::vector<std::string> args) {
+  args.insert(args.begin(), bin_path(binary));
+  return args;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (in_fd >= 0) dup2(in_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    signal(SIGPIPE, SIG_DFL);
-    execv(args[0], args.data());
-    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
-    _exit(127);
-  }
-  return pid;
+process::SpawnOptions server_options(bool pipe_stdin) {
+  process::SpawnOptions o;
+  o.stdin_pipe = pipe_stdin;
+  o.stdout_pipe = true;
+  o.stderr_pipe = true;
+  return o;
 }
 
-ExitInfo wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+ExitInfo to_exit_info(const std::optional<process::Exit>& exit, std::chrono::milliseconds took) {
   ExitInfo info;
-  auto start = Clock::now();
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      info.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-      if (WIFEXITED(status)) {
-        info.exited = true;
-        info.status = WEXITSTATUS(status);
-      } else if (WIFSIGNALED(status)) {
-        info.signal = WTERMSIG(status);
-      }
-      return info;
-    }
-    if (Clock::now() - start > timeout) {
-      info.took = timeout;
-      return info;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (exit) {
+    info.exited = exit->exited;
+    info.status = exit->status;
+    info.signal = exit->signal;
+    info.wait_errno = exit->wait_errno;
   }
+  info.took = took;
+  return info;
+}
+
+// Waits for the exit, returning at once when waitpid fails; `took` is the time waited.
+ExitInfo wait_exit(process::ChildProcess& child, std::chrono::milliseconds timeout) {
+  auto start = Clock::now();
+  auto exit = child.wait(timeout);
+  auto took = exit ? std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start) : timeout;
+  return to_exit_info(exit, took);
 }
 
 }  // namespace
+
+std::string ExitInfo::describe() const {
+  process::Exit e;
+  e.exited = exited, e.status = status, e.signal = signal, e.wait_errno = wait_errno;
+  return e.describe();
+}
 
 std::string bin_path(const std::string& name) {
   return name.starts_with("/") ? name : std::string(NETLAB_BIN_DIR) + "/" + name;
 }
 
 ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args,
-                             std::chrono::milliseconds timeout, bool pipe_stdin) {
-  int out[2], err[2], in[2] = {-1, -1};
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || (pipe_stdin && pipe2(in, O_CLOEXEC) != 0)) {
-    throw std::runtime_error("pipe failed");
+                             std::chrono::milliseconds timeout, bool pipe_stdin)
+    : process_(with_binary(binary, std::move(args)), server_options(pipe_stdin)) {
+  auto line = process_.read_line(timeout);
+  if (!line && process_.stdout_closed()) {
+    process_.wait(std::chrono::milliseconds(500));
+    throw std::runtime_error(binary + " exited before it was ready; stderr: " + stderr_text());
   }
-  args.insert(args.begin(), bin_path(binary));
-  pid_ = spawn(args, in[0], out[1], err[1]);
-  ::close(out[1]);
-  ::close(err[1]);
-  if (pipe_stdin) {
-    ::close(in[0]);
-    stdin_fd_ = in[1];
+  if (!line) throw std::runtime_error(binary + " printed no ready line in time; stderr: " + stderr_text());
+  if (!line->starts_with("READY ")) {
+    throw std::runtime_error(binary + " printed '" + *line + "' instead of a ready line");
   }
-  stdout_fd_ = out[0];
-  stderr_fd_ = err[0];
-  fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
-
-  std::string line;
-  auto deadline = Clock::now() + timeout;
-  while (line.find('\n') == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    pollfd p{stdout_fd_, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      throw std::runtime_error(binary + " printed no ready line in time; stderr: " + stderr_text());
-    }
-    char c;
-    if (::read(stdout_fd_, &c, 1) != 1) {
-      wait_exit(pid_, std::chrono::milliseconds(500));
-      pid_ = -1;
-      throw std::runtime_error(binary + " exited before it was ready; stderr: " + stderr_text());
-    }
-    line += c;
-  }
-  if (line.rfind("READY ", 0) != 0) {
-    throw std::runtime_error(binary + " printed '" + line + "' instead of a ready line");
-  }
-  std::string addr = line.substr(6, line.size() - 7);
-  address_ = core::Address::parse(addr);
+  address_ = core::Address::parse(line->substr(6));
   if (address_.host() == "0.0.0.0") {
     address_ = core::Address::parse("127.0.0.1", address_.port());
   }
 }
 
-ServerProcess::~ServerProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
-  if (stderr_fd_ >= 0) ::close(stderr_fd_);
-  close_stdin();
-}
+ServerProcess::~ServerProcess() = default;  // ChildProcess SIGKILLs and reaps what still runs
 
-bool ServerProcess::write_stdin(const std::string& text) {
-  return stdin_fd_ >= 0 && ::write(stdin_fd_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-}
+bool ServerProcess::write_stdin(const std::string& text) { return process_.write_stdin(text); }
 
-void ServerProcess::close_stdin() {
-  if (stdin_fd_ >= 0) ::close(stdin_fd_);
-  stdin_fd_ = -1;
-}
+void ServerProcess::close_stdin() { process_.close_stdin(); }
 
 ExitInfo ServerProcess::stop(int sig, std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return {};
-  kill(pid_, sig);
-  ExitInfo info = wait_exit(pid_, timeout);
-  if (info.exited || info.signal != 0) {
-    pid_ = -1;
-  }
-  return info;
+  if (!process_.poll_exit() && sig != 0) process_.signal(sig);
+  return wait_exit(process_, timeout);
 }
 
-std::string ServerProcess::stderr_text() {
-  if (stderr_fd_ >= 0) drain_into(stderr_fd_, stderr_);
-  return stderr_;
-}
+std::string ServerProcess::stderr_text() { return process_.stderr_text(); }
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
                           std::chrono::milliseconds timeout) {
-  int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  pid_t pid = spawn(argv, in[0], out[1], out[1]);
-  ::close(in[0]);
-  ::close(out[1]);
+  process::SpawnOptions o;
+  o.stdin_pipe = true;
+  o.stdout_pipe = true;
+  o.stderr_to_stdout = true;
+  process::ChildProcess child(argv, o);
   signal(SIGPIPE, SIG_IGN);
-  [[maybe_unused]] auto w = ::write(in[1], stdin_text.data(), stdin_text.size());
-  ::close(in[1]);
+  child.write_stdin(stdin_text);
+  child.close_stdin();
   CommandResult result;
-  auto deadline = Clock::now() + timeout;
-  char buf[4096];
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    pollfd p{out[0], POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      kill(pid, SIGKILL);
-      break;
-    }
-    ssize_t n = ::read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    result.output.append(buf, static_cast<size_t>(n));
-  }
-  ::close(out[0]);
-  ExitInfo info = wait_exit(pid, std::chrono::seconds(5));
+  if (!child.read_to_end(result.output, timeout)) child.signal(SIGKILL);
+  ExitInfo info = wait_exit(child, std::chrono::seconds(5));
   result.status = info.exited ? info.status : -1;
   return result;
 }
@@ -254,6 +177,35 @@ ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds 
     count = count_children(pid);
   }
   return count;
+}
+
+int accept_backlog(uint16_t port) {
+  int found = -1;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      // "  0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 ...": local address:port (hex),
+      // remote, state (0A = LISTEN), tx_queue:rx_queue (hex).
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues;
+      if (!(fields >> slot >> local >> remote >> state >> queues) || state != "0A") continue;
+      auto colon = local.rfind(':');
+      if (colon == std::string::npos || std::stoul(local.substr(colon + 1), nullptr, 16) != port) continue;
+      found = std::max(found, 0) + static_cast<int>(std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16));
+    }
+  }
+  return found;
+}
+
+bool wait_until_accepted(uint16_t port, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (accept_backlog(port) > 0) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace netlab::test

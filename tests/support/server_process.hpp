@@ -5,10 +5,12 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/net/address.hpp"
+#include "core/process/child_process.hpp"
 
 namespace netlab::test {
 
@@ -19,7 +21,9 @@ struct ExitInfo {
   bool exited = false;  // false: still running after the timeout, or killed by a signal
   int status = -1;      // exit status when exited
   int signal = 0;       // terminating signal, when killed
+  int wait_errno = 0;   // waitpid failed (e.g. ECHILD): not exited, yet no longer ours to wait for
   std::chrono::milliseconds took{0};
+  std::string describe() const;  // "exit 0", "killed by SIGTERM", "waitpid failed: ...", "still running"
 };
 
 class ServerProcess {
@@ -32,9 +36,9 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
   const core::Address& address() const { return address_; }
-  // Sends `sig` and waits up to `timeout` for the exit.
+  // Sends `sig` (0: none) and waits up to `timeout` for the exit; returns at once when waitpid fails.
   ExitInfo stop(int sig = 15, std::chrono::milliseconds timeout = std::chrono::seconds(3));
   // What the process wrote to stderr so far (read when it exits, or on demand).
   std::string stderr_text();
@@ -43,12 +47,8 @@ class ServerProcess {
   void close_stdin();
 
  private:
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  int stderr_fd_ = -1;
-  int stdin_fd_ = -1;
+  process::ChildProcess process_;
   core::Address address_;
-  std::string stderr_;
 };
 
 // Runs a command to completion (no shell), returning its exit status and combined output.
@@ -72,6 +72,12 @@ bool process_running(pid_t pid);
 // until it is reaped, so a master that is still reaping or restarting is not yet settled), or the
 // timeout passes; returns the last count.
 ChildCount wait_for_children(pid_t pid, int expected, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+// Connections waiting in the accept queue of the TCP socket listening on `port` (from
+// /proc/net/tcp and tcp6: a listener's rx_queue is its accept backlog); -1 when none listens.
+int accept_backlog(uint16_t port);
+// Polls until no connection waits in the accept queue on `port` (the server took them all);
+// false when one still waits after the timeout.
+bool wait_until_accepted(uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 // Polls until `pid` is gone or a zombie; false when it still runs after the timeout.
 bool wait_until_dead(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 

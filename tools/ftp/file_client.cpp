@@ -1,4 +1,4 @@
-#include "tools/netlab-ftp/file_client.hpp"
+#include "tools/ftp/file_client.hpp"
 
 #include <fcntl.h>
 #include <sys/sendfile.h>
@@ -13,7 +13,7 @@
 #include "core/net/io.hpp"
 #include "core/net/socket.hpp"
 
-namespace netlab::tools {
+namespace netlab::ftp {
 namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
@@ -137,4 +137,4 @@ proto::FileReply FileClient::quit() {
   return read_reply();
 }
 
-}  // namespace netlab::tools
+}  // namespace netlab::ftp

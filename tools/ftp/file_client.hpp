@@ -13,7 +13,7 @@
 #include "core/net/fd.hpp"
 #include "core/proto/file_frame.hpp"
 
-namespace netlab::tools {
+namespace netlab::ftp {
 
 // Called as bytes move: (done, total).
 using ProgressFn = std::function<void(uint64_t, uint64_t)>;
@@ -41,4 +41,4 @@ class FileClient {
   std::vector<char> chunk_;  // the receive buffer for data (1 MiB once a transfer needs it)
 };
 
-}  // namespace netlab::tools
+}  // namespace netlab::ftp

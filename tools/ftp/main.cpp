@@ -16,8 +16,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "tools/netlab-ftp/file_client.hpp"
-#include "tools/netlab-ftp/progress.hpp"
+#include "tools/ftp/file_client.hpp"
+#include "tools/ftp/progress.hpp"
 
 using namespace netlab;
 
@@ -40,7 +40,7 @@ bool bar_enabled(const Settings& s, uint64_t size) {
 }
 
 // Runs one command; prints the outcome; returns the exit status.
-int run(tools::FileClient& client, const Settings& s, const std::vector<std::string>& words, const std::string& output,
+int run(ftp::FileClient& client, const Settings& s, const std::vector<std::string>& words, const std::string& output,
         const std::string& as) {
   const std::string& cmd = words.at(0);
   proto::FileReply reply;
@@ -52,7 +52,7 @@ int run(tools::FileClient& client, const Settings& s, const std::vector<std::str
     }
   } else if ((cmd == "get" || cmd == "2") && words.size() == 2) {
     std::string path = output.empty() ? words[1] : output;
-    tools::ProgressBar bar(bar_enabled(s, kProgressFrom));
+    ftp::ProgressBar bar(bar_enabled(s, kProgressFrom));
     reply = client.get(words[1], path, [&](uint64_t done, uint64_t total) {
       if (total >= kProgressFrom) bar.update(done, total);
     });
@@ -64,7 +64,7 @@ int run(tools::FileClient& client, const Settings& s, const std::vector<std::str
       std::cerr << "netlab-ftp: cannot upload as '" << name << "': " << problem << "\n";
       return 1;
     }
-    tools::ProgressBar bar(bar_enabled(s, kProgressFrom));
+    ftp::ProgressBar bar(bar_enabled(s, kProgressFrom));
     reply = client.put(words[1], name, [&](uint64_t done, uint64_t total) {
       if (total >= kProgressFrom) bar.update(done, total);
     });
@@ -91,7 +91,7 @@ void print_menu(const std::string& server) {
             << "  4) quit\n";
 }
 
-int interactive(tools::FileClient& client, const Settings& s, const std::string& server) {
+int interactive(ftp::FileClient& client, const Settings& s, const std::string& server) {
   print_menu(server);
   std::string line;
   for (;;) {
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   if (no_progress) settings.progress = 0;
   ::signal(SIGPIPE, SIG_IGN);
   try {
-    tools::FileClient client(core::Address::parse(server));
+    ftp::FileClient client(core::Address::parse(server));
     if (command.empty()) {
       return interactive(client, settings, server);
     }

@@ -1,9 +1,9 @@
-#include "tools/netlab-ftp/progress.hpp"
+#include "tools/ftp/progress.hpp"
 
 #include <cstdio>
 #include <string>
 
-namespace netlab::tools {
+namespace netlab::ftp {
 
 void ProgressBar::update(uint64_t done, uint64_t total) {
   done_ = done;
@@ -38,4 +38,4 @@ void ProgressBar::finish() {
   }
 }
 
-}  // namespace netlab::tools
+}  // namespace netlab::ftp

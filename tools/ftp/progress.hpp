@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace netlab::tools {
+namespace netlab::ftp {
 
 class ProgressBar {
  public:
@@ -24,4 +24,4 @@ class ProgressBar {
   uint64_t done_ = 0, total_ = 0, drawn_done_ = 0;
 };
 
-}  // namespace netlab::tools
+}  // namespace netlab::ftp

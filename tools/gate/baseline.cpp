@@ -4,9 +4,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/util/csv.hpp"
 #include "tools/gate/output.hpp"
 #include "tools/gate/run_data.hpp"
-#include "tools/run/csv.hpp"
 
 namespace netlab::gate {
 
@@ -25,12 +25,12 @@ int update_baseline(const std::string& run_dir, const std::string& baseline_dir)
     if (line.empty()) continue;
     if (header.empty()) {
       header = line;
-      columns = netlab::run::split_csv_line(line);
+      columns = core::split_csv_line(line);
       text = header + "\n";
       continue;
     }
     if (line == header) continue;
-    auto fields = netlab::run::split_csv_line(line);
+    auto fields = core::split_csv_line(line);
     Row row;
     for (size_t i = 0; i < columns.size() && i < fields.size(); ++i) row[columns[i]] = fields[i];
     if (row["status"] != "ok" || (ab && row["build"] != "new")) continue;

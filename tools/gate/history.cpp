@@ -8,6 +8,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/util/csv.hpp"
 #include "tools/gate/change_points.hpp"
 #include "tools/run/chart_maker.hpp"
 #include "tools/run/csv.hpp"
@@ -142,7 +143,7 @@ int history_command(const std::string& csv_path, const std::string& out_dir, con
     std::cerr << "netlab-gate history: cannot read " << csv_path << " (no such file, or not readable)\n";
     return 2;
   }
-  auto rows = run::read_rows(csv_path);
+  auto rows = core::read_csv_rows(csv_path);
   if (rows.empty()) {
     std::cerr << "netlab-gate history: " << csv_path << " has no rows (is it the file append_history writes?)\n";
     return 2;

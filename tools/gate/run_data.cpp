@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tools/run/csv.hpp"
+#include "core/util/csv.hpp"
 
 namespace netlab::gate {
 namespace {
@@ -57,7 +57,7 @@ RunData load_run(const std::string& dir) {
   if (!probe) throw std::runtime_error("cannot read " + summary.string());
   RunData run;
   run.meta.path = dir;
-  run.rows = netlab::run::read_rows(summary.string());
+  run.rows = core::read_csv_rows(summary.string());
   read_meta(dir, run.meta);
   return run;
 }

@@ -13,7 +13,7 @@
 
 namespace netlab::gate {
 
-using Row = std::map<std::string, std::string>;  // column -> value, as netlab::run::read_rows gives
+using Row = std::map<std::string, std::string>;  // column -> value, as core::read_csv_rows gives
 
 struct RunData {
   RunMeta meta;

@@ -8,11 +8,16 @@
 #include <thread>
 #include <vector>
 
+#include "core/process/child_process.hpp"
 #include "core/util/duration.hpp"
-#include "tools/run/child_process.hpp"
 #include "tools/run/csv.hpp"
 
 namespace netlab::run {
+
+using process::ChildProcess;
+using process::Exit;
+using process::SpawnOptions;
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -32,13 +37,6 @@ std::string last_reason(const std::string& path) {
     if (!line.empty() && line.rfind("Run with --help", 0) != 0) last = line;
   }
   return last;
-}
-
-std::string one_line(std::string text) {
-  for (auto& ch : text) {
-    if (ch == ',' || ch == '\n' || ch == '\r') ch = ch == ',' ? ';' : ' ';
-  }
-  return text;
 }
 
 std::vector<std::string> server_command(const std::string& bin_dir, const Case& c) {
@@ -109,7 +107,7 @@ CaseResult CaseRunner::run(const Case& c, const std::atomic<bool>& interrupted) 
                                  interrupted);
     } catch (const std::exception& e) {
       result.status = interrupted ? "interrupted" : "failed";
-      result.reason = "cost probe: " + one_line(e.what());
+      result.reason = "cost probe: " + csv_field(e.what());
     }
   }
   return result;
@@ -129,7 +127,7 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
   ChildProcess server(server_command(paths_.bin_dir, c), server_opts);
   auto ready = server.read_line(10s);
   if (!ready || ready->rfind("READY ", 0) != 0) {
-    result.reason = "server did not start: " + one_line(last_reason(base + ".server.log"));
+    result.reason = "server did not start: " + csv_field(last_reason(base + ".server.log"));
     server.stop(2s);
     return result;
   }
@@ -148,7 +146,7 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
     ChildProcess check(argv, check_opts);
     auto e = check.wait(30s);
     if (!e || !e->exited || e->status != 0) {
-      result.reason = "correctness check failed: " + one_line(last_reason(base + ".check.log"));
+      result.reason = "correctness check failed: " + csv_field(last_reason(base + ".check.log"));
       result.server_exit = server.stop(3s).first.describe();
       return result;
     }
@@ -211,7 +209,7 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
     result.reason = "server died during the run: " + server_died->describe();
   } else if (!load_exit.exited || load_exit.status != 0) {
     std::string why = result.loadgen.count("exit_reason") ? result.loadgen["exit_reason"] : load_exit.describe();
-    result.reason = "load generator " + load_exit.describe() + ": " + one_line(why);
+    result.reason = "load generator " + load_exit.describe() + ": " + csv_field(why);
   } else if (killed) {
     result.reason = "server ignored SIGTERM and was killed";
   } else if (!server_exit.exited || server_exit.status != 0) {

@@ -54,8 +54,6 @@ std::vector<std::string> loadgen_command(const std::string& bin_dir, const Case&
                                          const std::string& transport, int connections, int threads);
 // The one-line reason a program gave: its last stderr line in `path`, skipping CLI11's hint.
 std::string last_reason(const std::string& path);
-// `text` on one line with no commas, fit for a CSV field.
-std::string one_line(std::string text);
 
 // The transport a model serves ("tcp" or "udp"), asked from its binary (--model-info).
 std::string model_transport(const std::string& bin_dir, const std::string& model);

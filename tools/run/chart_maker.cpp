@@ -8,9 +8,13 @@
 #include <fstream>
 #include <iterator>
 
-#include "tools/run/child_process.hpp"
+#include "core/process/child_process.hpp"
 
 namespace netlab::run {
+
+using process::ChildProcess;
+using process::SpawnOptions;
+
 namespace {
 
 // A gnuplot single-quoted string literal: a quote inside is written twice.

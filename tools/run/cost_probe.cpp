@@ -9,10 +9,16 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/process/child_process.hpp"
 #include "tools/run/case_runner.hpp"
-#include "tools/run/child_process.hpp"
+#include "tools/run/csv.hpp"
 
 namespace netlab::run {
+
+using process::ChildProcess;
+using process::Exit;
+using process::SpawnOptions;
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -111,7 +117,7 @@ Totals count_once(Tool tool, const Case& c, const std::string& bin_dir, const st
   ChildProcess server(server_argv, server_opts);
   auto ready = server.read_line(60s);
   if (!ready || ready->rfind("READY ", 0) != 0) {
-    throw std::runtime_error(tool_name(tool) + ": server did not start: " + one_line(last_reason(tag + ".server.log")));
+    throw std::runtime_error(tool_name(tool) + ": server did not start: " + csv_field(last_reason(tag + ".server.log")));
   }
   const std::string transport = model_transport(bin_dir, c.model);
   auto load_argv = wrapper(tool, load_out, true);
@@ -131,7 +137,7 @@ Totals count_once(Tool tool, const Case& c, const std::string& bin_dir, const st
   if (!done) throw std::runtime_error("interrupted by the user");
   if (!done->exited || done->status != 0) {
     throw std::runtime_error(tool_name(tool) + ": load generator " + done->describe() + ": " +
-                             one_line(last_reason(tag + ".loadgen.log")));
+                             csv_field(last_reason(tag + ".loadgen.log")));
   }
   // SIGINT to the whole group: the server stops cleanly; perf writes its counts once the server
   // has exited, then ends itself by the same signal, as it was asked to.

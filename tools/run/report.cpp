@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/util/csv.hpp"
 #include "tools/run/chart_maker.hpp"
-#include "tools/run/csv.hpp"
 #include "tools/run/notes_comparison.hpp"
 #include "tools/run/summary_tables.hpp"
 
@@ -137,8 +137,8 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
 
 ReportOutcome make_report(const std::string& run_dir, const std::string& charts_script_dir) {
   ReportOutcome outcome;
-  auto rows = read_rows(run_dir + "/summary.csv");
-  auto series_rows = read_rows(run_dir + "/timeseries.csv");
+  auto rows = core::read_csv_rows(run_dir + "/summary.csv");
+  auto series_rows = core::read_csv_rows(run_dir + "/timeseries.csv");
   ChartMaker charts(run_dir, charts_script_dir);
 
   for (const auto& [proto, models] : scaling_rows(rows)) {

@@ -4,17 +4,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "core/util/duration.hpp"
 #include "tools/run/csv.hpp"
-
-#ifndef NETLAB_GIT_SHA
-#define NETLAB_GIT_SHA ""
-#endif
+#include "tools/run/git_sha.hpp"  // generated: NETLAB_GIT_SHA
 
 namespace netlab::run {
 namespace {
@@ -109,28 +107,6 @@ void SummaryWriter::append(const Case& c, const CaseResult& r, const std::string
   out << "\n";
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char ch : text) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string utc_now() {
   std::time_t now = std::time(nullptr);
   char buf[32];
@@ -143,50 +119,42 @@ void write_run_json(const std::string& path, const Suite& suite, const RunInfo& 
   uname(&u);
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
-  std::ostringstream j;
-  j << "{\n";
-  j << "  \"tool\": \"netlab-run\",\n";
-  j << "  \"git_sha\": " << json_string(NETLAB_GIT_SHA) << ",\n";
-  j << "  \"suite\": " << json_string(suite.name) << ",\n";
-  j << "  \"suite_path\": " << json_string(info.suite_path) << ",\n";
-  j << "  \"description\": " << json_string(suite.description) << ",\n";
-  j << "  \"arguments\": [";
-  for (size_t i = 0; i < info.arguments.size(); ++i) j << (i ? ", " : "") << json_string(info.arguments[i]);
-  j << "],\n";
-  j << "  \"started\": " << json_string(info.started_utc) << ",\n";
-  j << "  \"finished\": " << json_string(info.finished_utc) << ",\n";
-  j << "  \"interrupted\": " << (info.interrupted ? "true" : "false") << ",\n";
-  j << "  \"cases\": {\"total\": " << info.cases_total << ", \"ok\": " << info.cases_ok
-    << ", \"failed\": " << info.cases_failed << "},\n";
-  j << "  \"duration\": " << json_string(core::format_duration(suite.duration)) << ",\n";
-  j << "  \"warmup\": " << json_string(core::format_duration(suite.warmup)) << ",\n";
-  j << "  \"placement\": " << json_string(suite.placement) << ",\n";
-  if (!info.ab_new_bin_dir.empty()) {
-    j << "  \"ab\": {\"old_bin_dir\": " << json_string(info.ab_old_bin_dir)
-      << ", \"new_bin_dir\": " << json_string(info.ab_new_bin_dir) << ", \"seed\": " << info.ab_seed << "},\n";
-  }
-  j << "  \"host\": {\n";
-  j << "    \"kernel\": " << json_string(std::string(u.sysname) + " " + u.release + " " + u.version) << ",\n";
-  j << "    \"machine\": " << json_string(u.machine) << ",\n";
-  j << "    \"cpus\": " << sysconf(_SC_NPROCESSORS_ONLN) << ",\n";
-  j << "    \"cpu_model\": " << json_string(cpu_model()) << ",\n";
-  j << "    \"fd_limit\": " << nofile.rlim_cur << ",\n";
-  j << "    \"sysctls\": {\n";
-  const char* sysctls[] = {"net/core/somaxconn", "net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
-                           "net/ipv4/tcp_max_syn_backlog", "fs/file-max", "kernel/pid_max"};
-  for (size_t i = 0; i < std::size(sysctls); ++i) {
-    std::string key = sysctls[i];
+  nlohmann::ordered_json sysctls = nlohmann::ordered_json::object();
+  for (std::string key : {"net/core/somaxconn", "net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
+                          "net/ipv4/tcp_max_syn_backlog", "fs/file-max", "kernel/pid_max"}) {
     std::string dotted = key;
-    for (auto& ch : dotted) {
-      if (ch == '/') ch = '.';
-    }
-    j << "      " << json_string(dotted) << ": " << json_string(read_trimmed("/proc/sys/" + key))
-      << (i + 1 < std::size(sysctls) ? ",\n" : "\n");
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    sysctls[dotted] = read_trimmed("/proc/sys/" + key);
   }
-  j << "    }\n  },\n";
-  j << "  \"suite_file\": " << json_string(suite.source_text) << "\n";
-  j << "}\n";
-  std::ofstream(path) << j.str();
+  nlohmann::ordered_json j = {
+      {"tool", "netlab-run"},
+      {"git_sha", NETLAB_GIT_SHA},
+      {"suite", suite.name},
+      {"suite_path", info.suite_path},
+      {"description", suite.description},
+      {"arguments", info.arguments},
+      {"started", info.started_utc},
+      {"finished", info.finished_utc},
+      {"interrupted", info.interrupted},
+      {"cases", {{"total", info.cases_total}, {"ok", info.cases_ok}, {"failed", info.cases_failed}}},
+      {"duration", core::format_duration(suite.duration)},
+      {"warmup", core::format_duration(suite.warmup)},
+      {"placement", suite.placement},
+  };
+  if (!info.ab_new_bin_dir.empty()) {
+    j["ab"] = {{"old_bin_dir", info.ab_old_bin_dir}, {"new_bin_dir", info.ab_new_bin_dir}, {"seed", info.ab_seed}};
+  }
+  j["host"] = {
+      {"kernel", std::string(u.sysname) + " " + u.release + " " + u.version},
+      {"machine", u.machine},
+      {"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+      {"cpu_model", cpu_model()},
+      {"fd_limit", nofile.rlim_cur},
+      {"sysctls", sysctls},
+  };
+  j["suite_file"] = suite.source_text;
+  // Invalid UTF-8 (a suite file or uname in another encoding) is replaced, never fatal.
+  std::ofstream(path) << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace netlab::run

@@ -41,8 +41,6 @@ struct RunInfo {
 
 void write_run_json(const std::string& path, const Suite& suite, const RunInfo& info);
 
-// Escapes a string for a JSON document.
-std::string json_string(const std::string& text);
 // "2026-11-23T22:52:48Z"
 std::string utc_now();
 

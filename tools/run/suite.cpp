@@ -1,135 +1,16 @@
 #include "tools/run/suite.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <functional>
-#include <map>
-#include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
-#include "core/util/duration.hpp"
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "tools/run/toml_reader.hpp"
 
 namespace netlab::run {
 namespace {
-
-[[noreturn]] void fail(const std::string& source, const toml::node& node, const std::string& message) {
-  throw SuiteError(source, node.source().begin.line, node.source().begin.column, message);
-}
-
-// Reads one table's keys, remembering which were known so the rest can be reported.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string source, std::string where)
-      : table_(table), source_(std::move(source)), where_(std::move(where)) {}
-
-  const toml::node* get(const std::string& key) {
-    known_.insert(key);
-    return table_.get(key);
-  }
-
-  std::string string(const std::string& key, std::string fallback) {
-    if (auto* n = get(key)) {
-      if (!n->is_string()) fail(source_, *n, "'" + key + "' must be a string");
-      return n->as_string()->get();
-    }
-    return fallback;
-  }
-
-  int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
-    if (auto* n = get(key)) return integer_value(*n, key, min, max);
-    return fallback;
-  }
-
-  double number(const std::string& key, double fallback) {
-    if (auto* n = get(key)) return number_value(*n, key);
-    return fallback;
-  }
-
-  bool boolean(const std::string& key, bool fallback) {
-    if (auto* n = get(key)) {
-      if (!n->is_boolean()) fail(source_, *n, "'" + key + "' must be true or false");
-      return n->as_boolean()->get();
-    }
-    return fallback;
-  }
-
-  std::chrono::nanoseconds duration(const std::string& key, std::chrono::nanoseconds fallback) {
-    if (auto* n = get(key)) return duration_value(*n, key);
-    return fallback;
-  }
-
-  // A value or an array of values, each converted by `one`; `fallback` when absent.
-  template <typename T>
-  std::vector<T> list(const std::string& key, std::vector<T> fallback,
-                      const std::function<T(const toml::node&)>& one) {
-    auto* n = get(key);
-    if (!n) return fallback;
-    std::vector<T> out;
-    if (auto* arr = n->as_array()) {
-      if (arr->empty()) fail(source_, *n, "'" + key + "' must not be empty");
-      for (const auto& item : *arr) out.push_back(one(item));
-    } else {
-      out.push_back(one(*n));
-    }
-    return out;
-  }
-
-  std::vector<std::string> strings(const std::string& key, std::vector<std::string> fallback) {
-    return list<std::string>(key, std::move(fallback), [&](const toml::node& item) {
-      if (!item.is_string()) fail(source_, item, "'" + key + "' must hold strings");
-      return item.as_string()->get();
-    });
-  }
-
-  int64_t integer_value(const toml::node& n, const std::string& key, int64_t min, int64_t max) {
-    if (!n.is_integer()) fail(source_, n, "'" + key + "' must be an integer");
-    int64_t v = n.as_integer()->get();
-    if (v < min || v > max) {
-      fail(source_, n, "'" + key + "' must be from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return v;
-  }
-
-  double number_value(const toml::node& n, const std::string& key) {
-    if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
-    if (n.is_floating_point()) return n.as_floating_point()->get();
-    fail(source_, n, "'" + key + "' must be a number");
-  }
-
-  std::chrono::nanoseconds duration_value(const toml::node& n, const std::string& key) {
-    if (!n.is_string()) fail(source_, n, "'" + key + "' must be a duration string like \"500ms\"");
-    try {
-      return core::parse_duration(n.as_string()->get());
-    } catch (const std::invalid_argument& e) {
-      fail(source_, n, "'" + key + "': " + e.what());
-    }
-  }
-
-  // Every key not asked for is a mistake: a typo must not silently fall back to a default.
-  void reject_unknown() const {
-    for (const auto& [key, value] : table_) {
-      if (!known_.count(std::string(key.str()))) {
-        fail(source_, value, "unknown key '" + std::string(key.str()) + "' in " + where_);
-      }
-    }
-  }
-
-  const std::string& source() const { return source_; }
-
- private:
-  const toml::table& table_;
-  std::string source_;
-  std::string where_;
-  std::set<std::string> known_;
-};
-
-const toml::table& table_at(TableReader& parent, const std::string& key, const toml::table& empty) {
-  auto* n = parent.get(key);
-  if (!n) return empty;
-  if (!n->is_table()) fail(parent.source(), *n, "'" + key + "' must be a table ([" + key + "])");
-  return *n->as_table();
-}
 
 ServerSettings read_server(TableReader& r, ServerSettings s) {
   if (auto* n = r.get("workers")) {
