@@ -80,8 +80,12 @@ TEST(LoadgenFaultsTest, ServerKilledMidRunGivesErrnoNonZeroExitAndTheCsv) {
                        series.path()},
                       csv.path());
   });
-  // Let it measure for a while, then kill the server outright.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Once it has measured its first second (the time series gets each second as it ends), kill the
+  // server outright.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (read_text(series.path()).find(",1,") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   server->stop(SIGKILL);
   loadgen.join();
   EXPECT_NE(run.status, 0) << run.output;
