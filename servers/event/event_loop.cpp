@@ -7,7 +7,7 @@
 
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 
 namespace netlab::server {
 namespace {

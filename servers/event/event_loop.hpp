@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "servers/common/server.hpp"
-#include "servers/event/acceptor.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/event/event_connection.hpp"
 #include "servers/event/poller.hpp"
 

@@ -13,9 +13,8 @@
 #include <cerrno>
 
 #include "core/net/socket.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/send_outbox.hpp"
-#include "servers/event/acceptor.hpp"
 #include "servers/event/coro_loop.hpp"
 
 using namespace netlab;

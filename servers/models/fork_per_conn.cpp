@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"
 #include "servers/common/supervisor.hpp"
 
@@ -25,8 +25,9 @@ const server::ModelInfo kModelInfo{
 int serve(server::ServerContext& ctx) {
   core::ShutdownOnStop wake_accept(ctx.listener());
   server::Supervisor supervisor(ctx);  // its SIGCHLD handler interrupts accept(): reap there
+  server::Acceptor acceptor(ctx, ctx.listener(), server::AcceptMode::kBlocking);
   const auto max_children = static_cast<size_t>(ctx.options().max_conns);
-  while (core::Fd conn = server::accept_blocking(ctx, [&] { supervisor.reap(); })) {
+  while (core::Fd conn = acceptor.next([&] { supervisor.reap(); })) {
     if (supervisor.children() >= max_children) {
       supervisor.reap();
       if (supervisor.children() >= max_children) {

@@ -22,9 +22,8 @@
 
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/send_outbox.hpp"
-#include "servers/event/acceptor.hpp"
 #include "servers/event/event_connection.hpp"
 #include "servers/event/uring_ring.hpp"
 

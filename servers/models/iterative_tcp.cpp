@@ -6,7 +6,7 @@
 // Usage:     netlab-server-iterative_tcp --listen 127.0.0.1:9000
 // Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"
 
 using namespace netlab;
@@ -19,7 +19,8 @@ const server::ModelInfo kModelInfo{
 
 int serve(server::ServerContext& ctx) {
   core::ShutdownOnStop wake_accept(ctx.listener());
-  while (core::Fd conn = server::accept_blocking(ctx)) {
+  server::Acceptor acceptor(ctx, ctx.listener(), server::AcceptMode::kBlocking);
+  while (core::Fd conn = acceptor.next()) {
     core::ShutdownOnStop wake_read(conn.get());
     auto session = ctx.sessions()();
     server::serve_blocking_connection(conn.get(), *session);

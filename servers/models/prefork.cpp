@@ -7,7 +7,7 @@
 // Usage:     netlab-server-prefork --listen 127.0.0.1:9000 --workers 8
 // Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"
 #include "servers/common/supervisor.hpp"
 
@@ -27,7 +27,8 @@ int serve(server::ServerContext& ctx) {
   server::Supervisor supervisor(ctx);
   return supervisor.keep_alive(static_cast<size_t>(ctx.options().workers), [&](size_t) {
     // A blocking accept loop: one connection at a time.
-    while (core::Fd conn = server::accept_blocking(ctx)) {
+    server::Acceptor acceptor(ctx, ctx.listener(), server::AcceptMode::kBlocking);
+    while (core::Fd conn = acceptor.next()) {
       core::ShutdownOnStop wake_read(conn.get());
       auto session = ctx.sessions()();
       server::serve_blocking_connection(conn.get(), *session);

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"
 #include "servers/common/connection_set.hpp"
 #include "servers/common/thread.hpp"
@@ -25,9 +25,10 @@ const server::ModelInfo kModelInfo{
 
 int serve(server::ServerContext& ctx) {
   core::ShutdownOnStop wake_accept(ctx.listener());
+  server::Acceptor acceptor(ctx, ctx.listener(), server::AcceptMode::kBlocking);
   server::ConnectionSet live;
   const auto cap = static_cast<size_t>(ctx.options().max_conns);
-  while (core::Fd conn = server::accept_blocking(ctx)) {
+  while (core::Fd conn = acceptor.next()) {
     if (!live.try_add(conn.get(), cap)) {
       server::refuse(ctx, std::move(conn), "connection limit reached");
       continue;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/net/stop.hpp"
-#include "servers/common/accept.hpp"
+#include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"
 #include "servers/common/connection_set.hpp"
 
@@ -92,7 +92,8 @@ int serve(server::ServerContext& ctx) {
       }
     });
   }
-  while (core::Fd conn = server::accept_blocking(ctx)) {
+  server::Acceptor acceptor(ctx, ctx.listener(), server::AcceptMode::kBlocking);
+  while (core::Fd conn = acceptor.next()) {
     if (!queue.try_push(conn)) {
       server::refuse(ctx, std::move(conn), "queue full");
     }
