@@ -1,7 +1,6 @@
 // AdminInput: the server operator's notices, typed on the server's standard input one per line,
-// for datagram protocols that broadcast them (chat; see proto::takes_admin_notices). A model polls
-// fd() beside its socket and calls deliver() when it is readable; the model itself never needs to
-// know which protocol it serves.
+// for datagram protocols that broadcast them (chat; see proto::takes_admin_notices). Owned by
+// DatagramHousekeeping, which the UDP models watch beside their socket.
 //
 // Thread contract: owned and used by the one thread that runs the DatagramService.
 #pragma once

@@ -1,24 +1,23 @@
-// epoll_udp: an event loop for datagrams. One epoll instance watches the UDP socket, the
-// operator's standard input (chat notices), a timerfd for the protocol's once-a-second tick and the
-// stop eventfd; nothing blocks but epoll_wait. Datagrams come in batches with recvmmsg (up to 32
-// per syscall) and replies leave in batches with sendmmsg, which is what it gains over
-// iterative_udp's two syscalls per datagram when many peers talk at once. It still saturates one
+// epoll_udp: an event loop for datagrams. One epoll Poller watches the UDP socket, the stop eventfd
+// and the housekeeping descriptors (the protocol's once-a-second tick, the operator's standard
+// input for chat notices); nothing blocks but epoll_wait. Datagrams come in batches with recvmmsg
+// (up to 32 per syscall) and replies leave in batches with sendmmsg, which is what it gains over
+// iterative_udp's three syscalls per datagram when many peers talk at once. It still saturates one
 // core, and a slow handler (--cpu-work, --io-delay) stalls every peer: it runs in the loop.
 //
 // Usage:     netlab-server-epoll_udp --listen 127.0.0.1:9000 --proto chat
 // Test with: echo hello | nc -u -w1 127.0.0.1 9000
-#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
-#include "servers/common/admin_input.hpp"
+#include "servers/common/datagram_housekeeping.hpp"
 #include "servers/common/server.hpp"
+#include "servers/event/poller.hpp"
 
 using namespace netlab;
 
@@ -54,12 +53,34 @@ void send_batched(int fd, proto::DatagramOut& out) {
   out.clear();
 }
 
-void watch(int epoll_fd, int fd) {
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = fd;
-  ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
-}
+// One batch of datagrams, its buffers and headers allocated once.
+class ReceiveBatch {
+ public:
+  ReceiveBatch() : buffers_(kBatch * kDatagramMax) {}
+
+  // Level-triggered: one batch per wake-up; a socket with more waiting stays ready.
+  void receive(int sock, proto::DatagramService& service, proto::DatagramOut& out) {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      iov_[i] = {&buffers_[i * kDatagramMax], kDatagramMax};
+      msgs_[i] = {};
+      msgs_[i].msg_hdr.msg_name = &peers_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof peers_[i];
+      msgs_[i].msg_hdr.msg_iov = &iov_[i];
+      msgs_[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = ::recvmmsg(sock, msgs_, kBatch, MSG_DONTWAIT, nullptr);
+    for (int i = 0; i < got; ++i) {
+      auto from = core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&peers_[i]), msgs_[i].msg_hdr.msg_namelen);
+      service.on_datagram(from, {&buffers_[static_cast<size_t>(i) * kDatagramMax], msgs_[i].msg_len}, out);
+    }
+  }
+
+ private:
+  std::vector<char> buffers_;
+  iovec iov_[kBatch];
+  sockaddr_storage peers_[kBatch];
+  mmsghdr msgs_[kBatch];
+};
 
 }  // namespace
 
@@ -67,51 +88,31 @@ int serve(server::ServerContext& ctx) {
   const int sock = ctx.listener();
   core::set_nonblocking(sock);
   auto service = ctx.make_datagram_service();
-  server::AdminInput admin(ctx);
-
-  core::Fd epoll_fd(::epoll_create1(EPOLL_CLOEXEC));
-  core::Fd tick(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
-  itimerspec every_second{{1, 0}, {1, 0}};
-  ::timerfd_settime(tick.get(), 0, &every_second, nullptr);
-  watch(epoll_fd.get(), sock);
-  watch(epoll_fd.get(), tick.get());
-  watch(epoll_fd.get(), core::stop_fd());
-  if (admin.active()) watch(epoll_fd.get(), admin.fd());
-
-  // Receive buffers and headers for one batch, allocated once.
-  std::vector<char> buffers(kBatch * kDatagramMax);
-  iovec iov[kBatch];
-  sockaddr_storage peers[kBatch];
-  mmsghdr msgs[kBatch];
+  server::DatagramHousekeeping housekeeping(ctx, *service);  // the tick and the operator's notices
+  auto poller = server::make_poller(server::Backend::kEpoll);
   proto::DatagramOut out;
-
+  for (int fd : {sock, core::stop_fd(), housekeeping.timer_fd(), housekeeping.admin_fd()}) {
+    if (fd < 0 || poller->add(fd, server::kReadable)) continue;
+    if (fd == housekeeping.admin_fd() && errno == EPERM) {
+      // Standard input is a regular file (or /dev/null), which epoll cannot watch: it is always
+      // readable, so deliver all of it now.
+      while (housekeeping.watches(fd)) housekeeping.handle(fd, out);
+      continue;
+    }
+    server::log(ctx, "cannot watch descriptor " + std::to_string(fd) + ": " + std::strerror(errno));
+    return 1;
+  }
+  send_batched(sock, out);
+  ReceiveBatch batch;
+  server::ReadyEvent events[4];
   while (!core::stop_requested()) {
-    epoll_event events[4];
-    int ready = ::epoll_wait(epoll_fd.get(), events, 4, -1);
+    int ready = poller->wait(events, -1);
     for (int e = 0; e < ready; ++e) {
-      const int fd = events[e].data.fd;
+      const int fd = events[e].fd;
       if (fd == sock) {
-        for (unsigned i = 0; i < kBatch; ++i) {
-          iov[i] = {&buffers[i * kDatagramMax], kDatagramMax};
-          msgs[i] = {};
-          msgs[i].msg_hdr.msg_name = &peers[i];
-          msgs[i].msg_hdr.msg_namelen = sizeof peers[i];
-          msgs[i].msg_hdr.msg_iov = &iov[i];
-          msgs[i].msg_hdr.msg_iovlen = 1;
-        }
-        // Level-triggered: one batch per wake-up; a socket with more waiting stays ready.
-        int got = ::recvmmsg(sock, msgs, kBatch, MSG_DONTWAIT, nullptr);
-        for (int i = 0; i < got; ++i) {
-          auto from = core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&peers[i]), msgs[i].msg_hdr.msg_namelen);
-          service->on_datagram(from, {&buffers[static_cast<size_t>(i) * kDatagramMax], msgs[i].msg_len}, out);
-        }
-      } else if (fd == tick.get()) {
-        uint64_t expirations;
-        [[maybe_unused]] auto n = ::read(fd, &expirations, sizeof expirations);
-        service->on_tick(out);
-      } else if (fd == admin.fd()) {
-        admin.deliver(*service, out);
-        if (!admin.active()) ::epoll_ctl(epoll_fd.get(), EPOLL_CTL_DEL, fd, nullptr);
+        batch.receive(sock, *service, out);
+      } else if (housekeeping.handle(fd, out) && !housekeeping.watches(fd)) {
+        poller->remove(fd);  // standard input ended
       }
       send_batched(sock, out);
     }

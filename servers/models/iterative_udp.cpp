@@ -1,20 +1,20 @@
 // iterative_udp: the notes' UDP loop server. One socket, one loop: receive a datagram, let the
 // protocol answer, send the replies, repeat. UDP has no connections, so "iterative" costs little
-// here: every client is served in turn per datagram, never per session. Saturates when one core
-// is spent on recvfrom/sendto (about two syscalls per request).
+// here: every client is served in turn per datagram, never per session. It waits in poll(2) for
+// the socket, the once-a-second tick and the operator's stdin (chat) at once, then receives one
+// datagram: three syscalls per request (poll, recvfrom, sendto), and it saturates when one core is
+// spent on them.
 //
 // Usage:     netlab-server-iterative_udp --listen 127.0.0.1:9000
 //            netlab-server-iterative_udp --proto chat --listen 127.0.0.1:9000  (type notices on stdin)
 // Test with: echo hello | nc -u -w1 127.0.0.1 9000
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <cerrno>
-#include <chrono>
 
 #include "core/net/stop.hpp"
-#include "servers/common/admin_input.hpp"
+#include "servers/common/datagram_housekeeping.hpp"
 #include "servers/common/server.hpp"
 
 using namespace netlab;
@@ -39,43 +39,34 @@ void send_all(int fd, proto::DatagramOut& out) {
 
 int serve(server::ServerContext& ctx) {
   const int fd = ctx.listener();
-  core::ShutdownOnStop wake_recv(fd);  // shutdown() wakes recvfrom even on an unconnected socket
   auto service = ctx.make_datagram_service();
-  // Wake at least once a second so the protocol's timers run (chat drops silent members).
-  timeval tick{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
-  auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-
+  server::DatagramHousekeeping housekeeping(ctx, *service);  // the tick and the operator's notices
   proto::DatagramOut out;
-  server::AdminInput admin(ctx);  // the operator's notices (chat); inactive for other protocols
   static char buf[65536];
   while (!core::stop_requested()) {
-    int flags = 0;
-    if (admin.active()) {
-      // Wait for a datagram or an operator's line, whichever comes first.
-      pollfd fds[2] = {{fd, POLLIN, 0}, {admin.fd(), POLLIN, 0}};
-      ::poll(fds, 2, 1000);
-      if (fds[1].revents != 0) {
-        admin.deliver(*service, out);
-        send_all(fd, out);
+    // Wait for a datagram, the tick, an operator's line or a stop, whichever comes first.
+    pollfd fds[4] = {{fd, POLLIN, 0},
+                     {core::stop_fd(), POLLIN, 0},
+                     {housekeeping.timer_fd(), POLLIN, 0},
+                     {housekeeping.admin_fd(), POLLIN, 0}};
+    if (::poll(fds, 4, -1) < 0) {
+      continue;  // EINTR: a stop is checked above
+    }
+    for (const pollfd& p : {fds[2], fds[3]}) {
+      if (p.revents != 0) housekeeping.handle(p.fd, out);
+    }
+    if (fds[0].revents != 0) {
+      sockaddr_storage from{};
+      socklen_t from_len = sizeof from;
+      ssize_t n = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_len);
+      if (n >= 0) {
+        service->on_datagram(core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len),
+                             {buf, static_cast<size_t>(n)}, out);
+      } else if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
+        break;
       }
-      flags = MSG_DONTWAIT;
     }
-    sockaddr_storage from{};
-    socklen_t from_len = sizeof from;
-    ssize_t n = ::recvfrom(fd, buf, sizeof buf, flags, reinterpret_cast<sockaddr*>(&from), &from_len);
-    if (n >= 0 && from.ss_family != AF_UNSPEC) {  // unset after a shutdown wake-up
-      service->on_datagram(core::Address::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len),
-                           {buf, static_cast<size_t>(n)}, out);
-      send_all(fd, out);
-    } else if (n < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
-      break;
-    }
-    if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
-      service->on_tick(out);
-      send_all(fd, out);
-      next_tick = now + std::chrono::seconds(1);
-    }
+    send_all(fd, out);
   }
   return 0;
 }
