@@ -18,13 +18,6 @@ constexpr int kLevelAcceptBudget = 64;  // level-triggered: the listener stays r
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 constexpr auto kSweepEvery = std::chrono::seconds(1);
 
-// 1, 2, ... 10, then 100, 1000, ...: a count that stays readable when thousands of clients misbehave.
-bool worth_logging(uint64_t count) {
-  if (count <= 10) return true;
-  while (count % 10 == 0) count /= 10;
-  return count == 1;
-}
-
 }  // namespace
 
 EventLoop::EventLoop(const ServerContext& ctx, std::unique_ptr<Poller> poller, int listener, std::string label)
@@ -33,6 +26,7 @@ EventLoop::EventLoop(const ServerContext& ctx, std::unique_ptr<Poller> poller, i
       listener_(listener),
       label_(std::move(label)),
       acceptor_(ctx, listener),
+      stalled_(ctx, label_),
       edge_(poller_->edge_triggered()),
       max_conns_(static_cast<size_t>(ctx.options().max_conns)),
       send_timeout_(ctx.options().send_timeout),
@@ -79,8 +73,8 @@ int EventLoop::run() {
       close(conn->fd());
     }
   }
-  if (closed_stalled_ + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
-    log(ctx_, label_ + "closed " + std::to_string(closed_stalled_) + " stalled connections; refused " +
+  if (stalled_.count() + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
+    log(ctx_, label_ + "closed " + std::to_string(stalled_.count()) + " stalled connections; refused " +
                   std::to_string(refused_busy_) + " at the connection limit and " +
                   std::to_string(acceptor_.refused_out_of_fds()) + " out of descriptors");
   }
@@ -170,12 +164,7 @@ void EventLoop::sweep_stalled() {
   auto now = EventConnection::Clock::now();
   for (auto& conn : conns_) {
     if (conn && conn->stalled(now, send_timeout_)) {
-      ++closed_stalled_;
-      if (worth_logging(closed_stalled_)) {
-        log(ctx_, label_ + "closed a connection whose client stopped reading (" +
-                      std::to_string(conn->pending_bytes()) + " bytes unsent for over " +
-                      std::to_string(send_timeout_.count()) + " ms); " + std::to_string(closed_stalled_) + " so far");
-      }
+      stalled_.closed(conn->pending_bytes());
       close(conn->fd());
     }
   }

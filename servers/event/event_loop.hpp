@@ -20,6 +20,7 @@
 #include "servers/common/acceptor.hpp"
 #include "servers/event/event_connection.hpp"
 #include "servers/event/poller.hpp"
+#include "servers/event/stalled_clients.hpp"
 
 namespace netlab::server {
 
@@ -46,6 +47,7 @@ class EventLoop {
   int listener_;
   std::string label_;
   Acceptor acceptor_;
+  StalledClients stalled_;
   bool edge_;
   size_t max_conns_;
   std::chrono::milliseconds send_timeout_;
@@ -55,7 +57,6 @@ class EventLoop {
   size_t live_ = 0;
   bool accepting_ = true;
   EventConnection::Clock::time_point resume_accepting_{};
-  uint64_t closed_stalled_ = 0;
   uint64_t refused_busy_ = 0;
   bool said_cap_ = false;
   bool said_backend_limit_ = false;

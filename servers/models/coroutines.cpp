@@ -16,6 +16,7 @@
 #include "servers/common/acceptor.hpp"
 #include "servers/common/send_outbox.hpp"
 #include "servers/event/coro_loop.hpp"
+#include "servers/event/stalled_clients.hpp"
 
 using namespace netlab;
 using server::CoroLoop;
@@ -30,8 +31,9 @@ const server::ModelInfo kModelInfo{
 namespace {
 
 struct Counters {
+  explicit Counters(const server::ServerContext& ctx) : stalled(ctx) {}
   size_t live = 0;
-  uint64_t stalled = 0;
+  server::StalledClients stalled;
 };
 
 // Keeps fd registered with the loop for the coroutine's lifetime. Declared after the Fd, so the
@@ -70,10 +72,7 @@ Task serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd
     server::SendResult sent;
     while ((sent = server::send_outbox(fd.get(), out)) == server::SendResult::kWouldBlock) {
       if (!co_await loop.writable(fd.get(), ctx.options().send_timeout)) {
-        if (++counters.stalled <= 10 || counters.stalled % 1000 == 0) {
-          server::log(ctx, "closed a connection whose client stopped reading (" + std::to_string(out.pending_bytes()) +
-                               " bytes unsent); " + std::to_string(counters.stalled) + " so far");
-        }
+        counters.stalled.closed(out.pending_bytes());
         open = false;
         break;
       }
@@ -116,7 +115,7 @@ int serve(server::ServerContext& ctx) {
   server::raise_fd_limit();
   core::set_nonblocking(ctx.listener());
   CoroLoop loop;
-  Counters counters;
+  Counters counters(ctx);
   accept_connections(loop, ctx, counters);
   loop.run();  // until a stop; suspended coroutines are destroyed, closing their connections
   return 0;

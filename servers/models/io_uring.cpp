@@ -25,6 +25,7 @@
 #include "servers/common/acceptor.hpp"
 #include "servers/common/send_outbox.hpp"
 #include "servers/event/event_connection.hpp"
+#include "servers/event/stalled_clients.hpp"
 #include "servers/event/uring_ring.hpp"
 
 using namespace netlab;
@@ -88,7 +89,7 @@ class UringServer {
   std::vector<std::unique_ptr<Conn>> conns_;  // by fd
   uint32_t next_gen_ = 1;
   size_t live_ = 0;
-  uint64_t stalled_ = 0;
+  server::StalledClients stalled_{ctx_};
   __kernel_timespec retry_in_{0, 100'000'000};
 };
 
@@ -142,7 +143,7 @@ int UringServer::run() {
       next_sweep = now + std::chrono::seconds(1);
     }
   }
-  if (stalled_ > 0) server::log(ctx_, "closed " + std::to_string(stalled_) + " stalled connections");
+  if (stalled_.count() > 0) server::log(ctx_, "closed " + std::to_string(stalled_.count()) + " stalled connections");
   return 0;  // the destructor tears the ring down, then the connections
 }
 
@@ -267,11 +268,7 @@ void UringServer::sweep_stalled() {
   auto now = Clock::now();
   for (auto& c : conns_) {
     if (c && c->send_inflight && !c->closing && now - c->send_since > ctx_.options().send_timeout) {
-      ++stalled_;
-      if (stalled_ <= 10 || stalled_ % 1000 == 0) {
-        server::log(ctx_, "closed a connection whose client stopped reading (" + std::to_string(c->out.pending_bytes()) +
-                              " bytes unsent); " + std::to_string(stalled_) + " so far");
-      }
+      stalled_.closed(c->out.pending_bytes());
       begin_close(*c);
     }
   }
