@@ -7,22 +7,14 @@
 #pragma once
 
 #include <coroutine>
-#include <exception>
 
 #include "core/net/fd.hpp"
+#include "servers/event/detached_task.hpp"
 
 namespace netlab::bench {
 
-// A coroutine that starts at once and frees itself when it finishes; nobody awaits it.
-struct Detached {
-  struct promise_type {
-    Detached get_return_object() noexcept { return {}; }
-    std::suspend_never initial_suspend() noexcept { return {}; }
-    std::suspend_never final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); }
-  };
-};
+// A coroutine that starts at once and frees itself when it finishes (the server's type).
+using Detached = server::DetachedTask;
 
 class CoroutineLoop {
  public:

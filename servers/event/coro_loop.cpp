@@ -47,7 +47,7 @@ void CoroLoop::run() {
   poller_->add(stop, kReadable);
   ReadyEvent events[512];
   bool stopping = false;
-  while (!stopping) {
+  while (!stopping && !stop_) {
     int n = poller_->wait(events, wait_timeout_ms());
     for (int i = 0; i < n; ++i) {
       if (events[i].fd == stop) {

@@ -1,7 +1,7 @@
 // CoroLoop: just enough C++20 coroutine support to write a server's handlers as straight-line
-// code (the notes' asyncio, done in C++): a fire-and-forget Task, and awaitables for "this fd is
-// readable", "this fd is writable (or the timeout passed)" and "this much time passed", all served
-// by one edge-triggered epoll loop and a timer heap.
+// code (the notes' asyncio, done in C++): handlers are DetachedTask coroutines, with awaitables for
+// "this fd is readable", "this fd is writable (or the timeout passed)" and "this much time passed",
+// all served by one edge-triggered epoll loop and a timer heap.
 //
 // How a handler waits: it tries the syscall first and co_awaits only after EAGAIN. The fd is
 // registered once (edge-triggered, read and write), so an edge that arrives while nobody waits is
@@ -16,27 +16,15 @@
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <queue>
 #include <span>
 #include <vector>
 
+#include "servers/event/detached_task.hpp"
 #include "servers/event/poller.hpp"
 
 namespace netlab::server {
-
-// A coroutine that starts at once and frees itself when it finishes; nobody awaits it.
-// Exceptions must be caught inside: one escaping a handler ends the process.
-struct Task {
-  struct promise_type {
-    Task get_return_object() noexcept { return {}; }
-    std::suspend_never initial_suspend() noexcept { return {}; }
-    std::suspend_never final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); }
-  };
-};
 
 class CoroLoop {
  public:
@@ -77,8 +65,10 @@ class CoroLoop {
   Writable writable(int fd, std::chrono::milliseconds timeout) { return {*this, fd, timeout}; }
   Sleep sleep(std::chrono::milliseconds duration) { return {*this, duration}; }
 
-  // Runs until a stop is requested, then destroys every suspended coroutine.
+  // Runs until a stop is requested (or stop() is called), then destroys every suspended coroutine.
   void run();
+  // Makes run() return after the current round; for a coroutine on this loop (tests).
+  void stop() { stop_ = true; }
 
   // One read buffer for every coroutine on this loop: valid until the caller's next co_await, so
   // a connection's frame stays small (no 16 KiB array per connection).
@@ -109,6 +99,7 @@ class CoroLoop {
   std::vector<Slot> slots_;  // by fd
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<char> read_buf_ = std::vector<char>(64 * 1024);
+  bool stop_ = false;
 };
 
 }  // namespace netlab::server

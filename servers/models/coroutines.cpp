@@ -20,7 +20,7 @@
 
 using namespace netlab;
 using server::CoroLoop;
-using server::Task;
+using server::DetachedTask;
 
 const server::ModelInfo kModelInfo{
     .name = "coroutines",
@@ -50,7 +50,7 @@ class Watch {
   int fd_;
 };
 
-Task serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd fd, Counters& counters) {
+DetachedTask serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd fd, Counters& counters) {
   Watch watch(loop, fd.get());
   ++counters.live;
   auto session = ctx.sessions()();
@@ -82,7 +82,7 @@ Task serve_connection(CoroLoop& loop, const server::ServerContext& ctx, core::Fd
   --counters.live;
 }
 
-Task accept_connections(CoroLoop& loop, const server::ServerContext& ctx, Counters& counters) {
+DetachedTask accept_connections(CoroLoop& loop, const server::ServerContext& ctx, Counters& counters) {
   int listener = ctx.listener();
   server::Acceptor acceptor(ctx, listener);
   Watch watch(loop, listener);
