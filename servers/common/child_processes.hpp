@@ -14,7 +14,7 @@
 namespace netlab::server {
 
 // How long children get to finish (their handlers close their connections at once); a clean stop
-// of the whole server must still fit in the one second the issue asks for.
+// of the whole server must still fit in one second (the deadline server_cli_test holds it to).
 constexpr auto kChildStopGrace = std::chrono::milliseconds(500);
 
 // A forked worker calls this first: SIGTERM reaches it when the parent dies, even by SIGKILL, so a

@@ -7,7 +7,10 @@
 // blocks every coroutine. Backpressure comes for free: a coroutine waiting to write is not reading.
 //
 // Usage:     netlab-server-coroutines --listen 127.0.0.1:9000 [--send-timeout 10s]
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: netlab-server-coroutines --listen 127.0.0.1:9000 --send-timeout 2s, then a client that
+//            sends without reading:  yes | nc 127.0.0.1 9000 | sleep 30
+//            # its coroutine waits to write, so it stops reading (backpressure: the server's memory
+//            # stays flat); 2 s later the log says it closed a connection whose client stopped reading
 #include <sys/socket.h>
 
 #include <cerrno>

@@ -7,7 +7,9 @@
 // loop thread, so one slow request delays every connection (reactors and processes add cores).
 //
 // Usage:     netlab-server-epoll --listen 127.0.0.1:9000 [--trigger edge] [--max-conns 10000]
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: netlab-server-epoll --listen 127.0.0.1:9000 --io-delay 1s, then two clients at once:
+//            for i in 1 2; do (time (printf 'hi\n' | nc -N 127.0.0.1 9000)) 2>&1 | grep real & done
+//            # about 1 s and 2 s: the second waited for the first's request on the one loop thread
 #include "servers/event/event_loop.hpp"
 
 using namespace netlab;

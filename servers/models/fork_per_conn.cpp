@@ -6,7 +6,9 @@
 // finished child right there (waitpid with WNOHANG, in a loop, since signals merge).
 //
 // Usage:     netlab-server-fork_per_conn --listen 127.0.0.1:9000
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: for i in 1 2 3; do (printf 'hi\n'; sleep 10) | nc -N 127.0.0.1 9000 & done
+//            ps --ppid "$(pgrep -o -f netlab-server-fork_per_conn)" -o pid,stat,rss,cmd
+//            # one child process per client; once they leave, none is left, not even a zombie (Z)
 #include <unistd.h>
 
 #include "core/net/stop.hpp"

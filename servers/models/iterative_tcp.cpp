@@ -4,7 +4,8 @@
 // Saturates at exactly one connection; its value is as the baseline every other model beats.
 //
 // Usage:     netlab-server-iterative_tcp --listen 127.0.0.1:9000
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: (printf 'first\n'; sleep 5) | nc -N 127.0.0.1 9000 &     # holds the only slot 5 s
+//            time (printf 'second\n' | nc -N 127.0.0.1 9000)   # answered only once the first leaves
 #include "core/net/stop.hpp"
 #include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"

@@ -7,7 +7,9 @@
 //
 // Usage:     netlab-server-iterative_udp --listen 127.0.0.1:9000
 //            netlab-server-iterative_udp --proto chat --listen 127.0.0.1:9000  (type notices on stdin)
-// Test with: echo hello | nc -u -w1 127.0.0.1 9000
+// Test with: echo hello | nc -u -w1 127.0.0.1 9000   # one datagram in, one out; no connection
+//            with --proto chat: printf 'JOIN ann\n' | nc -u 127.0.0.1 9000, then type a line on the
+//            server's terminal: ann's nc prints it as an admin notice
 #include <poll.h>
 #include <sys/socket.h>
 

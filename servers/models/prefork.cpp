@@ -5,7 +5,9 @@
 // saturate it, and the (N+1)th waits in the backlog. A worker that dies is replaced.
 //
 // Usage:     netlab-server-prefork --listen 127.0.0.1:9000 --workers 8
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: ps --ppid "$(pgrep -o -f netlab-server-prefork)" -o pid,cmd   # 8 workers before any client
+//            with --workers 2: for i in 1 2; do (printf 'hi\n'; sleep 10) | nc -N 127.0.0.1 9000 & done
+//            time (printf 'third\n' | nc -N 127.0.0.1 9000)   # waits in the backlog for a free worker
 #include "core/net/stop.hpp"
 #include "servers/common/acceptor.hpp"
 #include "servers/common/blocking_connection.hpp"

@@ -8,7 +8,9 @@
 // its replacement instead of being reset.
 //
 // Usage:     netlab-server-processes --listen 127.0.0.1:9000 --workers 2 [--trigger edge]
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: ps --ppid "$(pgrep -o -f netlab-server-processes)" -o pid,cmd   # the workers
+//            kill -9 <one worker pid>; ps again: a new pid replaces it, and meanwhile
+//            printf 'hi\n' | nc -N 127.0.0.1 9000 is still answered
 #include <string>
 #include <vector>
 

@@ -6,7 +6,9 @@
 // client gets the protocol's busy reply and is closed.
 //
 // Usage:     netlab-server-thread_per_conn --listen 127.0.0.1:9000 --max-conns 10000
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: for i in 1 2 3; do (printf 'hi\n'; sleep 10) | nc -N 127.0.0.1 9000 & done
+//            ps -L -o tid,comm -p "$(pgrep -f netlab-server-thread_per_conn)"   # main + one per client
+//            with --max-conns 3, a fourth client: printf 'hi\n' | nc -N 127.0.0.1 9000   # ERR server busy
 #include <cstring>
 
 #include "core/net/stop.hpp"

@@ -5,7 +5,10 @@
 // queue refuses new connections with the protocol's busy reply, never growing without bound.
 //
 // Usage:     netlab-server-thread_pool --listen 127.0.0.1:9000 --workers 16 --queue 1024
-// Test with: printf 'hello\n' | nc -q1 127.0.0.1 9000
+// Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 --workers 2 --queue 1, then
+//            for i in 1 2 3; do (printf 'hi\n'; sleep 10) | nc -N 127.0.0.1 9000 & done
+//            # two answered at once, the third only when a worker frees up (it waited in the queue)
+//            printf 'hi\n' | nc -N 127.0.0.1 9000   # a fourth: ERR server busy: queue full
 #include <condition_variable>
 #include <deque>
 #include <mutex>
