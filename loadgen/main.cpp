@@ -76,6 +76,7 @@ SecondRow make_row(int second, const Metrics& m, double seconds, int64_t active)
   row.second = second;
   row.requests = m.counters.requests_sent;
   row.tps = seconds > 0 ? static_cast<double>(m.counters.responses_ok) / seconds : 0;
+  row.answers = seconds > 0 ? static_cast<double>(m.counters.answers()) / seconds : 0;
   row.errors = m.counters.errors_total();
   row.p50_us = m.latency.value_at_percentile(50);
   row.p99_us = m.latency.value_at_percentile(99);
@@ -89,11 +90,14 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1, file, chat)", "netlab-loadgen"};
   add_options(app, o);
+  app.set_version_flag("--version", version_text(), "Print the version and git commit, then exit");
   try {
     app.parse(argc, argv);
     validate(o);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "netlab-loadgen: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "netlab-loadgen: " << e.what() << "\nRun with --help for more information.\n";
     return 2;
@@ -175,7 +179,7 @@ int main(int argc, char** argv) {
         }
       }
       result.total.add(interval);
-      if (!o.quiet) std::cerr << live_line(row, o.connections);
+      if (!o.quiet) std::cerr << live_line(o, row);
       // Nothing connected and nothing answered for two seconds running: the target is gone.
       bool failing = row.connections_active == 0 && interval.counters.responses_ok == 0 && row.errors > 0;
       failing_seconds = failing ? failing_seconds + 1 : 0;
@@ -201,7 +205,10 @@ int main(int argc, char** argv) {
     double pct = static_cast<double>(workers[i]->cpu_ns() - collector.cpu_at_start[i]) / wall_ns * 100;
     result.busiest_thread_pct = std::max(result.busiest_thread_pct, pct);
   }
-  for (auto& w : workers) result.connections_established += static_cast<int64_t>(w->established_total());
+  for (auto& w : workers) {
+    result.connections_established += static_cast<int64_t>(w->established_total());
+    w->add_answer_spread(result.answers_per_conn);
+  }
   finish_result(o, result);
 
   print_summary(std::cout, o, result);

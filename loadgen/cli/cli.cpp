@@ -8,7 +8,8 @@ void add_options(CLI::App& app, Options& o) {
       "Durations take units: 500us, 250ms, 10s, 2m.\n"
       "Exit status: 0 clean run, 1 runtime failure (target unreachable, every connection failed),\n"
       "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate.");
-  app.add_option("--target", o.target_text, "HOST:PORT, or http://host:port/path (implies --proto http)")->required();
+  // Required, but checked after parsing (options.cpp), so an unknown flag is named first.
+  app.add_option("--target", o.target_text, "HOST:PORT, or http://host:port/path (implies --proto http); required");
   app.add_option("--proto", o.proto_text, "Protocol: echo (newline-framed), http (HTTP/1.1 GET), file (GET/PUT transfers), chat (UDP room)")->capture_default_str();
   app.add_option("--transport", o.transport_text, "tcp or udp (udp: echo; chat always runs over udp)")->capture_default_str();
   app.add_option("--path", o.path, "HTTP path to GET (default: from the URL, else /)");
@@ -37,10 +38,12 @@ void add_options(CLI::App& app, Options& o) {
                  "Stop after this many requests in all, each answered (warm-up included; --duration stays a cap); "
                  "for per-request cost counts. 0 = run for --duration")
       ->capture_default_str();
-  app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new)");
+  app.add_flag("--fail-on-3xx", o.fail_on_3xx,
+               "HTTP: count 3xx answers as errors (by default 2xx and 3xx are answers; 4xx and 5xx are errors)");
+  app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new); - for stdout");
   app.add_option("--timeseries", o.timeseries, "Append one row per measured second to this CSV");
-  app.add_option("--hgrm", o.hgrm, "Write the latency percentile spectrum (HdrHistogram text) here");
-  app.add_option("--json", o.json, "Write the summary with run metadata as JSON here");
+  app.add_option("--hgrm", o.hgrm, "Write the latency percentile spectrum (HdrHistogram text) here; - for stdout");
+  app.add_option("--json", o.json, "Write the summary with run metadata as JSON here; - for stdout");
   app.add_option("--max-error-rate", o.max_error_rate, "Exit 4 when errors / (answers + errors) is above this (1 = never)")
       ->capture_default_str();
   app.add_option("--label", o.label, "Copied into the CSV and JSON to name this case");

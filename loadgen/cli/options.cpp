@@ -97,6 +97,7 @@ void validate(Options& o) {
   require(o.threads >= 1 && o.threads <= 256, "--threads: must be from 1 to 256");
   require(o.threads <= o.connections, "--threads: more threads (" + std::to_string(o.threads) +
                                           ") than connections (" + std::to_string(o.connections) + ")");
+  require(!o.fail_on_3xx || o.proto == ClientProto::kHttp, "--fail-on-3xx: only with --proto http");
   require(o.requests == 0 || o.proto == ClientProto::kEcho || o.proto == ClientProto::kHttp,
           "--requests: counts echo and HTTP requests only");
   require(o.requests == 0 || o.requests >= static_cast<uint64_t>(o.connections),

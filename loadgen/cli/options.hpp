@@ -34,7 +34,8 @@ struct Options {
   std::string coalesce_text = "auto";
   // Stop once this many requests were sent and answered in all (warm-up included); 0 = run for
   // --duration. A fixed count makes per-request costs (system calls, instructions) comparable.
-  uint64_t requests = 0;  // closed loop: naps after a batch of answers (coalescing.hpp)
+  uint64_t requests = 0;
+  bool fail_on_3xx = false;  // HTTP: a redirect counts as an error (by default it is an answer, as in wrk)
   std::string csv, timeseries, hgrm, json;
   double max_error_rate = 0.01;
   std::string label;

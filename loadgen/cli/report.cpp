@@ -10,11 +10,14 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iostream>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "core/net/error.hpp"
+#include "loadgen/cli/units.hpp"
 #include "loadgen/git_sha.hpp"
 
 #ifndef NETLAB_VERSION
@@ -24,25 +27,6 @@
 namespace netlab::loadgen {
 namespace {
 
-std::string fixed(double v, int digits = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, std::isfinite(v) ? v : 0.0);
-  return buf;
-}
-
-std::string bytes_text(uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) v /= 1024, ++u;
-  return fixed(v, u ? 1 : 0) + " " + units[u];
-}
-
-std::string error_description(const Counters& c, size_t kind) {
-  std::string text = c.last_detail[kind] ? c.last_detail[kind] : "";
-  if (c.last_errno[kind] != 0) text += (text.empty() ? "" : ": ") + core::errno_text(c.last_errno[kind]);
-  return text;
-}
 
 // The summary fields in CSV order, as (name, value) pairs: one source for CSV and JSON.
 std::vector<std::pair<std::string, std::string>> fields(const Options& o, const RunResult& r) {
@@ -98,6 +82,14 @@ std::vector<std::pair<std::string, std::string>> fields(const Options& o, const 
       {"throughput_mbps", fixed(throughput_mbps(o, r), 3)},
       {"loop_wakeups", u(c.loop_wakeups)},
       {"coalescing_naps", u(c.coalescing_naps)},
+      {"status_1xx", u(c.status_class(1))},
+      {"status_2xx", u(c.status_class(2))},
+      {"status_3xx", u(c.status_class(3))},
+      {"status_4xx", u(c.status_class(4))},
+      {"status_5xx", u(c.status_class(5))},
+      {"conn_answers_fewest", u(r.answers_per_conn.fewest)},
+      {"conn_answers_most", u(r.answers_per_conn.most)},
+      {"conns_unanswered", std::to_string(r.answers_per_conn.unanswered)},
   };
 }
 
@@ -110,6 +102,16 @@ bool is_number_field(const std::string& name) {
 
 }  // namespace
 
+std::string error_description(const Counters& c, size_t kind) {
+  std::string text = c.last_detail[kind] ? c.last_detail[kind] : "";
+  if (c.last_errno[kind] != 0) text += (text.empty() ? "" : ": ") + core::errno_text(c.last_errno[kind]);
+  return text;
+}
+
+std::string version_text() {
+  return std::string("netlab-loadgen ") + NETLAB_VERSION + " (git " + NETLAB_LOADGEN_GIT_SHA + ")";
+}
+
 double qps(const RunResult& r) {
   return r.duration_s > 0 ? static_cast<double>(r.total.counters.requests_sent) / r.duration_s : 0;
 }
@@ -120,82 +122,6 @@ double throughput_mbps(const Options& o, const RunResult& r) {
 }
 double tps(const RunResult& r) {
   return r.duration_s > 0 ? static_cast<double>(r.total.counters.responses_ok) / r.duration_s : 0;
-}
-
-void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
-  const Counters& c = r.total.counters;
-  const auto& lat = r.total.latency;
-  auto p = [](const stats::Histogram& h, double q) { return std::to_string(h.value_at_percentile(q)); };
-  out << "netlab-loadgen: " << proto_name(o.proto) << " over " << transport_name(o.transport) << " to "
-      << o.target.to_string() << ", " << mode_name(o.mode) << " loop";
-  if (o.rate > 0) out << " at " << fixed(o.rate, 0) << " req/s";
-  out << ", threads " << o.threads << ", " << fixed(r.duration_s, 2) << " s measured\n";
-  out << "  connections  requested " << o.connections << "  established " << r.connections_established
-      << "  peak active " << r.connections_peak_active << "\n";
-  out << "  requests     " << c.requests_sent << " sent, " << c.responses_ok << " ok   QPS " << fixed(qps(r))
-      << "   TPS " << fixed(tps(r)) << "\n";
-  out << "  latency us   min " << lat.min() << "  mean " << fixed(lat.mean()) << "  p50 " << p(lat, 50)
-      << "  p90 " << p(lat, 90) << "  p99 " << p(lat, 99) << "  p99.9 " << p(lat, 99.9) << "  p99.99 "
-      << p(lat, 99.99) << "  max " << lat.max() << (o.rate > 0 ? "  (from intended send)" : "")
-      << "\n";
-  if (o.mode != Mode::kClosed) {
-    out << "  service us   p50 " << p(r.total.service, 50) << "  p99 " << p(r.total.service, 99)
-        << "  max " << r.total.service.max() << "  (from actual send)\n";
-  }
-  if (r.total.connect.count() > 0) {
-    out << "  connect us   p50 " << p(r.total.connect, 50) << "  p99 " << p(r.total.connect, 99) << "  max "
-        << r.total.connect.max() << "\n";
-  }
-  out << "  bytes        sent " << bytes_text(c.bytes_sent) << "  received " << bytes_text(c.bytes_received) << "\n";
-  out << "  errors       " << c.errors_total();
-  for (size_t k = 0; k < kErrorKinds; ++k) {
-    out << (k == 0 ? " (" : ", ") << error_kind_name(static_cast<ErrorKind>(k)) << " " << c.errors[k];
-  }
-  out << ")\n";
-  for (size_t k = 0; k < kErrorKinds; ++k) {
-    if (c.errors[k] > 0) {
-      out << "    " << error_kind_name(static_cast<ErrorKind>(k)) << ": " << c.errors[k] << ", last: "
-          << error_description(c, k) << "\n";
-    }
-  }
-  if (o.rate > 0) {
-    out << "  pacing       achieved " << fixed(qps(r)) << " of " << fixed(o.rate) << " req/s ("
-        << fixed(o.rate > 0 ? 100 * qps(r) / o.rate : 0) << "%), " << c.late_sends
-        << " late sends (> 1 ms behind schedule)\n";
-  }
-  if (o.proto == ClientProto::kFile) {
-    out << "  transfers    " << (o.file_put ? "PUT " : "GET ") << bytes_text(c.payload_bytes) << " verified   "
-        << fixed(throughput_mbps(o, r), 1) << " MB/s\n";
-  }
-  if (o.proto == ClientProto::kChat) {
-    out << "  chat         delivered " << c.responses_ok << " of " << c.expected_deliveries << " expected ("
-        << c.requests_sent << " messages x " << o.connections - 1 << " recipients)\n";
-  }
-  if (o.transport == Transport::kUdp) {
-    out << "  udp          lost " << c.udp_lost << "  duplicate " << c.udp_duplicate << "  late " << c.udp_late << "\n";
-  }
-  out << "  generator    cpu " << fixed(r.cpu_pct) << "% (busiest thread " << fixed(r.busiest_thread_pct)
-      << "%)  loop lag max " << c.loop_lag_max_us << " us";
-  if (c.loop_wakeups > 0) {
-    out << "  answers per wake-up " << fixed(static_cast<double>(c.responses_ok) / static_cast<double>(c.loop_wakeups), 1)
-        << "  naps " << c.coalescing_naps;
-  }
-  out << "\n";
-  if (o.mode != Mode::kConnect && r.connections_peak_active < o.connections) {
-    out << "  WARNING: only " << r.connections_peak_active << " of " << o.connections
-        << " connections were open at once (see connect errors; for many connections use --ramp or a larger server backlog)\n";
-  }
-  if (r.generator_bottleneck) out << "  WARNING: the load generator was the bottleneck: " << r.bottleneck_reason << "\n";
-  if (r.exit_reason != "ok") out << "  run ended: " << r.exit_reason << "\n";
-}
-
-std::string live_line(const SecondRow& row, int connections_requested) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "[%4ds] %10.0f req/s  p50 %6llu us  p99 %7llu us  errors %llu  conns %lld/%d\n",
-                row.second, row.tps, static_cast<unsigned long long>(row.p50_us),
-                static_cast<unsigned long long>(row.p99_us), static_cast<unsigned long long>(row.errors),
-                static_cast<long long>(row.connections_active), connections_requested);
-  return buf;
 }
 
 std::string csv_header() {
@@ -251,11 +177,23 @@ std::string json_document(const Options& o, const RunResult& r, const std::vecto
     errors[error_kind_name(static_cast<ErrorKind>(k))] = {
         {"count", c.errors[k]}, {"last_errno", c.last_errno[k]}, {"last", error_description(c, k)}};
   }
+  // HTTP: every status code seen, as h2load counts them.
+  auto& codes = doc["status_codes"] = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < c.http_status.size(); ++i) {
+    if (c.http_status[i] > 0) codes[std::to_string(kFirstStatus + static_cast<int>(i))] = c.http_status[i];
+  }
   doc["bottleneck_reason"] = r.bottleneck_reason;
   return doc.dump(2) + "\n";
 }
 
 void append_with_header(const std::string& path, const std::string& header, const std::string& rows) {
+  if (path == "-") {
+    // Standard output has no "new or empty": each header goes out once per process.
+    static std::set<std::string> headers_written;
+    if (headers_written.insert(header).second) std::cout << header;
+    std::cout << rows << std::flush;
+    return;
+  }
   struct stat st{};
   bool empty = ::stat(path.c_str(), &st) != 0 || st.st_size == 0;
   std::ofstream out(path, std::ios::app);
@@ -266,6 +204,10 @@ void append_with_header(const std::string& path, const std::string& header, cons
 }
 
 void write_file(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
   std::ofstream out(path, std::ios::trunc);
   out << text;
   out.flush();

@@ -44,6 +44,9 @@ class Driver {
   virtual void take(Metrics& into) = 0;
   // Set-up failure inside the thread: empty when none.
   virtual std::string fatal() const = 0;
+  // After the thread ended: each connection's answers in the measured window (drivers whose
+  // connections each carry a stream of requests; the others add nothing).
+  virtual void add_answer_spread(AnswerSpread&) const {}
 };
 
 // The driver for the protocol in `options`, for connections [first, first + count) of the run.
@@ -85,6 +88,8 @@ class BasicDriver : public Driver {
   }
   void finish();  // publishes whatever is held
   bool measuring_over() const { return over_; }
+  // Between the end of the warm-up (the first tick) and the end of the measurement.
+  bool measuring() const { return flush_index_ > 0 && !over_; }
   // When tick() next has something to do (INT64_MAX once the measurement is over).
   int64_t next_tick() const { return over_ ? INT64_MAX : next_flush_; }
   bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }

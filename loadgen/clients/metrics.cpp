@@ -22,9 +22,19 @@ uint64_t Counters::errors_total() const {
   return total;
 }
 
+uint64_t Counters::status_class(int hundreds) const {
+  uint64_t total = 0;
+  for (int code = hundreds * 100; code < hundreds * 100 + 100; ++code) {
+    if (code >= kFirstStatus && code <= kLastStatus) total += http_status[static_cast<size_t>(code - kFirstStatus)];
+  }
+  return total;
+}
+
 void Counters::add(const Counters& o) {
   requests_sent += o.requests_sent;
   responses_ok += o.responses_ok;
+  responses_failed_status += o.responses_failed_status;
+  for (size_t i = 0; i < http_status.size(); ++i) http_status[i] += o.http_status[i];
   bytes_sent += o.bytes_sent;
   bytes_received += o.bytes_received;
   connections_established += o.connections_established;

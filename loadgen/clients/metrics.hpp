@@ -5,6 +5,7 @@
 // them into its published copy under a mutex (IntervalMailbox), where the main thread collects them.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,9 +18,14 @@ enum class ErrorKind { kConnect, kRead, kWrite, kReset, kTimeout, kBadResponse }
 constexpr size_t kErrorKinds = 6;
 std::string error_kind_name(ErrorKind kind);
 
+// HTTP status codes 100 to 599, counted one by one.
+constexpr int kFirstStatus = 100;
+constexpr int kLastStatus = 599;
+
 struct Counters {
   uint64_t requests_sent = 0;
   uint64_t responses_ok = 0;
+  uint64_t responses_failed_status = 0;  // HTTP: complete answers whose status is an error
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
   uint64_t connections_established = 0;  // successful connects (each one in connect mode)
@@ -38,9 +44,33 @@ struct Counters {
   std::array<uint64_t, kErrorKinds> errors{};
   std::array<int, kErrorKinds> last_errno{};  // 0: no errno (bad response, timeout)
   std::array<const char*, kErrorKinds> last_detail{};  // a static description of the last one
+  std::array<uint64_t, kLastStatus - kFirstStatus + 1> http_status{};  // [code - kFirstStatus]
 
   uint64_t errors_total() const;
+  // HTTP answers whose status is in class `hundreds` (1 to 5: 1xx to 5xx).
+  uint64_t status_class(int hundreds) const;
+  // Every complete answer, whatever its status (the live line's rate).
+  uint64_t answers() const { return responses_ok + responses_failed_status; }
+  void count_status(int code) {
+    if (code >= kFirstStatus && code <= kLastStatus) ++http_status[static_cast<size_t>(code - kFirstStatus)];
+  }
   void add(const Counters& other);
+};
+
+// Answers per connection over the measured window, over every connection of the run: a server
+// that serves only some of them at once (a pool of 16 threads under 50 connections) shows as
+// connections with no answer at all, which totals and percentiles hide.
+struct AnswerSpread {
+  int64_t connections = 0;
+  uint64_t fewest = 0, most = 0;
+  int64_t unanswered = 0;  // connections with no answer in the window
+
+  void add(uint64_t answers) {
+    fewest = connections == 0 ? answers : std::min(fewest, answers);
+    most = std::max(most, answers);
+    unanswered += answers == 0 ? 1 : 0;
+    ++connections;
+  }
 };
 
 struct Metrics {

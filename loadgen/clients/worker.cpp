@@ -210,6 +210,12 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
   }
 }
 
+void Worker::add_answer_spread(AnswerSpread& into) const {
+  // In connect mode each connection lives for one request: the spread says nothing there.
+  if (options_.mode == Mode::kConnect) return;
+  for (const auto& c : conns_) into.add(c.answers_measured);
+}
+
 void Worker::push_free(Conn& c, uint32_t id) {
   if (!c.in_free_list && c.in_flight < pipeline_) {
     c.in_free_list = true;

@@ -35,6 +35,8 @@ class Worker final : public BasicDriver, private EngineHandler {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  void add_answer_spread(AnswerSpread& into) const override;
+
  private:
   enum class State : uint8_t { kClosed, kConnecting, kOpen };
   struct Slot {
@@ -52,6 +54,7 @@ class Worker final : public BasicDriver, private EngineHandler {
     uint32_t head = 0;      // oldest in-flight slot (TCP: answers come in order)
     uint32_t unsent = 0;    // queued request bytes not yet written
     uint32_t think_queued = 0;  // closed loop with --think: requests waiting in think_
+    uint64_t answers_measured = 0;  // any status, in the measured window, over every socket this slot had
     int64_t connect_start = 0;
     int64_t intended = 0;   // paced connect mode: when this transaction was scheduled
     uint64_t next_seq = 0;  // UDP sequence numbers
@@ -109,7 +112,7 @@ class Worker final : public BasicDriver, private EngineHandler {
   Next on_stream_data(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);
   Next on_datagram(Conn& c, uint32_t id, const char* data, size_t len, int64_t now);
   void answered(Conn& c, uint32_t id, int64_t now);
-  void complete(const Slot& slot, int64_t now);
+  void complete(Conn& c, const Slot& slot, int64_t now, bool ok);
   void after_answer(Conn& c, uint32_t id, int64_t now);
   void send_next(Conn& c, uint32_t id, uint32_t count, int64_t intended, int64_t now);
   void send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intended, int64_t now);

@@ -89,26 +89,36 @@ EngineHandler::Next Worker::on_stream_data(Conn& c, uint32_t id, const char* dat
   return c.state == State::kOpen ? Next::kGoOn : Next::kClosed;
 }
 
-// The oldest request in flight on `c` was answered.
+// The oldest request in flight on `c` was answered. HTTP: 2xx is an answer, and so is 3xx unless
+// --fail-on-3xx; any other status is an error, but its latency counts like any answer's (as in
+// wrk): a server answering 404 fast is still measured.
 void Worker::answered(Conn& c, uint32_t id, int64_t now) {
   Slot& slot = slots(id)[c.head];
   c.head = (c.head + 1) % pipeline_;
   --c.in_flight;
-  if (options_.proto != ClientProto::kHttp || c.http.success()) {
-    complete(slot, now);
-  } else if (!measuring_over()) {
-    count_error(ErrorKind::kBadResponse, 0, "http: status other than 2xx");
+  if (options_.proto != ClientProto::kHttp) return complete(c, slot, now, true);
+  int status = c.http.status();
+  bool ok = (status >= 200 && status < 300) || (status >= 300 && status < 400 && !options_.fail_on_3xx);
+  if (!measuring_over()) {
+    metrics_.counters.count_status(status);
+    if (!ok) {
+      ++metrics_.counters.responses_failed_status;
+      count_error(ErrorKind::kBadResponse, 0,
+                  status >= 300 && status < 400 ? "http: 3xx status (--fail-on-3xx)" : "http: status other than 2xx or 3xx");
+    }
   }
+  complete(c, slot, now, ok);
 }
 
-void Worker::complete(const Slot& slot, int64_t now) {
+void Worker::complete(Conn& c, const Slot& slot, int64_t now, bool ok) {
   coalescing_.record_answer(now - slot.sent);
   // --requests: the last answer ends the run as a stop request would (flush, then drain).
   if (request_budget_ > 0 && ++budget_answered_ == request_budget_) request_stop();
   if (measuring_over()) return;
   metrics_.latency.record(to_us(now - slot.intended));
   metrics_.service.record(to_us(now - slot.sent));
-  ++metrics_.counters.responses_ok;
+  if (measuring()) ++c.answers_measured;  // served, whatever the status
+  if (ok) ++metrics_.counters.responses_ok;
 }
 
 // After answers were taken off a connection: refill it according to the mode.
@@ -212,7 +222,7 @@ EngineHandler::Next Worker::on_datagram(Conn& c, uint32_t id, const char* data, 
   if (i < pipeline_) {
     s[i].used = false;
     --c.in_flight;
-    complete(s[i], now);
+    complete(c, s[i], now, true);
     after_answer(c, id, now);
     return c.state == State::kOpen ? Next::kGoOn : Next::kClosed;
   }

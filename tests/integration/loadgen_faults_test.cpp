@@ -141,5 +141,23 @@ TEST(LoadgenFaultsTest, BadUsageExitsTwoAndHelpExitsZero) {
   EXPECT_NE(help.output.find("--max-error-rate"), std::string::npos);
 }
 
+TEST(LoadgenFaultsTest, AnUnknownFlagIsNamedBeforeAMissingTarget) {
+  auto bogus = run_command({bin_path("netlab-loadgen"), "--bogus"});
+  EXPECT_EQ(bogus.status, 2);
+  EXPECT_EQ(bogus.output.rfind("netlab-loadgen: ", 0), 0u) << bogus.output;
+  EXPECT_NE(bogus.output.find("--bogus"), std::string::npos) << bogus.output;
+  EXPECT_EQ(bogus.output.find("--target is required"), std::string::npos) << bogus.output;
+  auto none = run_command({bin_path("netlab-loadgen")});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.output.find("--target is required"), std::string::npos) << none.output;
+}
+
+TEST(LoadgenFaultsTest, VersionNamesTheGitCommit) {
+  auto version = run_command({bin_path("netlab-loadgen"), "--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output.rfind("netlab-loadgen ", 0), 0u) << version.output;
+  EXPECT_NE(version.output.find("(git "), std::string::npos) << version.output;
+}
+
 }  // namespace
 }  // namespace netlab::test
