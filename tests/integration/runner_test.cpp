@@ -166,14 +166,19 @@ connections = [2]
   o.stderr_to_stdout = true;
   process::ChildProcess run({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string()}, o);
   // Interrupt once the first case measured a second (inside its 20 s): the load generator appends
-  // each second to timeseries.csv as it ends.
-  fs::path series = dir_ / "results" / "latest" / "timeseries.csv";
+  // each second to the run folder's timeseries.csv as it ends (results/latest comes at the end).
+  fs::path series;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while ((!fs::exists(series) || lines(series).size() < 2) && std::chrono::steady_clock::now() < deadline &&
+  while ((series.empty() || lines(series).size() < 2) && std::chrono::steady_clock::now() < deadline &&
          !run.poll_exit()) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir_ / "results", ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename() == "timeseries.csv") series = it->path();
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_FALSE(run.poll_exit()) << "netlab-run ended before it was interrupted: " << run.poll_exit()->describe();
+  ASSERT_FALSE(series.empty()) << "no timeseries.csv in 15 s";
   ASSERT_GE(lines(series).size(), 2u) << "no measured second in 15 s";
   run.signal(SIGINT);
   auto exit = run.wait(std::chrono::seconds(30));
