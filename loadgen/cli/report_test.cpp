@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/util/csv.hpp"
+
 namespace netlab::loadgen {
 namespace {
 
@@ -41,15 +43,6 @@ std::pair<Options, RunResult> sample() {
   return {o, r};
 }
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, ',')) out.push_back(field);
-  if (!line.empty() && line.back() == ',') out.push_back("");
-  return out;
-}
-
 TEST(ReportTest, CsvHeaderIsTheContract) { EXPECT_EQ(csv_header(), kContractHeader); }
 
 TEST(ReportTest, CsvRowHasOneValuePerColumn) {
@@ -57,10 +50,10 @@ TEST(ReportTest, CsvRowHasOneValuePerColumn) {
   std::string row = csv_row(o, r);
   ASSERT_EQ(row.back(), '\n');
   row.pop_back();
-  auto values = split(row);
+  auto values = core::split_csv_line(row);
   std::string header = csv_header();
   header.pop_back();
-  auto names = split(header);
+  auto names = core::split_csv_line(header);
   ASSERT_EQ(values.size(), names.size());
   auto value = [&](const std::string& name) {
     for (size_t i = 0; i < names.size(); ++i) {
