@@ -5,9 +5,15 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <unistd.h>
+
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "core/net/fd.hpp"
+#include "core/process/child_process.hpp"
 #include "tests/support/models.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -142,6 +148,64 @@ TEST_P(ChatRoomTest, NetlabChatScriptedForm) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ChatRoomTest, ::testing::ValuesIn(kUdpModels), [](const auto& p) { return p.param; });
+
+// CPU time (user + system) `pid` has used so far, from /proc/PID/stat.
+std::chrono::milliseconds cpu_time(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::stoll(field);  // fields 14 and 15: utime, stime
+  }
+  return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
+}
+
+// The next line of `chat`'s output containing `text`; the lines skipped on the way go to `seen`.
+bool wait_for_line(process::ChildProcess& chat, const std::string& text, std::string& seen) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto line = chat.read_line(std::chrono::milliseconds(200));
+    if (line) seen += *line + "\n";
+    if (line && line->find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A connected UDP socket whose server has gone reports the ICMP error through poll() until it is
+// taken: the client must take it, say so once, not spin, and join again when the server is back.
+TEST(NetlabChatCliTest, ServerGoneIsReportedOnceWithoutSpinning) {
+  const std::string model = kUdpModels.front();
+  auto server = std::make_unique<ServerProcess>("netlab-server-" + model,
+                                                std::vector<std::string>{"--listen", "127.0.0.1:0", "--proto", "chat"});
+  std::string addr = server->address().to_string();
+  process::SpawnOptions options;
+  options.stdin_pipe = options.stdout_pipe = options.stderr_to_stdout = true;
+  process::ChildProcess chat({bin_path("netlab-chat"), addr, "--name", "bot", "--wait", "200ms"}, options);
+  std::string seen;
+  ASSERT_TRUE(wait_for_line(chat, "welcome bot", seen)) << seen;
+  server->stop(SIGKILL);
+  ASSERT_TRUE(chat.write_stdin("anyone there?\n"));  // draws the ICMP port unreachable
+  ASSERT_TRUE(wait_for_line(chat, "unreachable", seen)) << seen;
+  EXPECT_NE(seen.find("server " + addr + " unreachable: Connection refused"), std::string::npos) << seen;
+
+  auto before = cpu_time(chat.pid());
+  ASSERT_TRUE(chat.write_stdin("still nobody?\n"));  // another error: taken, not reported again
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto used = cpu_time(chat.pid()) - before;
+  EXPECT_LT(used, std::chrono::milliseconds(200)) << "a busy core would be about 1000 ms";
+  EXPECT_FALSE(chat.read_line(std::chrono::milliseconds(300))) << "said once only";
+
+  ServerProcess back("netlab-server-" + model, {"--listen", addr, "--proto", "chat"});
+  ASSERT_TRUE(chat.write_stdin("back?\n"));  // the new server does not know us: we join again
+  EXPECT_TRUE(wait_for_line(chat, "answers again", seen)) << seen;
+  EXPECT_TRUE(wait_for_line(chat, "welcome bot, 1 member online", seen)) << seen;
+  chat.close_stdin();
+  auto exit = chat.wait(std::chrono::seconds(5));
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->describe(), "exit 0") << seen;
+}
 
 TEST(NetlabChatCliTest, HelpAndUsageErrors) {
   auto help = run_command({bin_path("netlab-chat"), "--help"});

@@ -7,8 +7,11 @@
 //            netlab-chat 127.0.0.1:9000 --name bot --send hi --wait 2s
 //            printf 'hello\nbye\n' | netlab-chat 127.0.0.1:9000 --name bot
 // Test with: netlab-server-iterative_udp --proto chat --listen 127.0.0.1:9000
-// In the room: /who lists members, /quit leaves. Exit status: 0 left normally, 1 refused by the
-// server (name taken, bad name, room full), 2 bad usage, 3 no answer or network failure.
+// In the room: /who lists members, /quit leaves. When the server goes away (a send draws an ICMP
+// port unreachable), it says so once and carries on; when the server answers again it says so and
+// joins again under the same name. Exit status: 0 left normally, 1 refused by the server (name
+// taken, bad name, room full), 2 bad usage, 3 no answer or network failure (also: the server was
+// unreachable when the client left).
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,7 +37,25 @@ struct Chat {
   core::Fd sock;
   bool tty = false;
 
+  bool unreachable = false;  // the server's port refused a datagram and nothing has come back since
+
   void send(const std::string& line) const { ::send(sock.get(), line.data(), line.size(), 0); }
+
+  // Takes the socket's pending error (an ICMP error on a connected UDP socket), which clears it:
+  // left pending, it keeps poll() returning at once and the loop would spin on a whole core.
+  // Says the server is unreachable the first time only.
+  void take_error(const std::string& server) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(sock.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err == 0 || unreachable) return;
+    unreachable = true;
+    std::printf(tty ? "\r\033[K%s\n> " : "%s\n",
+                ("! server " + server + " unreachable: " + core::errno_text(err) +
+                 "; messages are lost until it answers again (/quit leaves)")
+                    .c_str());
+    std::fflush(stdout);
+  }
 
   // Waits up to `timeout` for one datagram; "" on timeout.
   std::string receive(std::chrono::milliseconds timeout) const {
@@ -129,11 +150,21 @@ int main(int argc, char** argv) {
     auto until = std::min(leave_at, next_ping);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
     ::poll(fds, input_open ? 2 : 1, static_cast<int>(std::clamp<long long>(ms, 0, 1000)));
+    if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) chat.take_error(server);
     if (fds[0].revents & POLLIN) {
       std::string d = chat.receive(std::chrono::milliseconds(0));
+      if (!d.empty() && chat.unreachable) {
+        // Back: a restarted server has forgotten the room, so join again under the same name.
+        chat.unreachable = false;
+        chat.show("INFO server " + server + " answers again");
+        if (d.rfind("ERR join first", 0) == 0) {
+          chat.send("JOIN " + name);
+          continue;
+        }
+      }
       if (!d.empty()) chat.show(d);
     }
-    if (input_open && (fds[1].revents & (POLLIN | POLLHUP))) {
+    if (input_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
       char buf[4096];
       ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
       if (n <= 0) {
@@ -162,5 +193,5 @@ int main(int argc, char** argv) {
   }
   chat.send("LEAVE");
   if (chat.tty) std::printf("\r\033[K");
-  return 0;
+  return chat.unreachable ? 3 : 0;
 }
