@@ -149,6 +149,29 @@ TEST_F(ReportTest, ChartsShowSpreadAndTheMedianRepetition) {
   EXPECT_NE(dom.output.find("data-charts-loaded=\"7/7\""), std::string::npos) << dom.output.substr(0, 2000);
 }
 
+TEST_F(ReportTest, AnInterruptedCaseIsNamedButNeitherTabledNorDrawn) {
+  // A fourth repetition cut short by Ctrl-C: a fraction of its neighbours' TPS.
+  std::ofstream(dir_ / "summary.csv", std::ios::app)
+      << "epoll-echo-c10-rep4,epoll,echo,epoll,10,0,0,0,4,interrupted,97,10309,30927,0,5,4100\n";
+  run::make_report(dir_.string(), kScripts.string());
+  auto epoll = scaling_line(dir_ / "charts/data/scaling-echo-epoll.dat", 10);
+  ASSERT_EQ(epoll.size(), 16u);
+  EXPECT_DOUBLE_EQ(epoll[1], 1000);  // median, min and max of the three whole repetitions
+  EXPECT_DOUBLE_EQ(epoll[2], 900);
+  EXPECT_DOUBLE_EQ(epoll[3], 1100);
+  std::string md = slurp(dir_ / "summary.md");
+  EXPECT_EQ(md.find("| epoll-echo-c10-rep4 "), std::string::npos) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex(R"(\| epoll-echo-c10 +\| 3/3 \|)"))) << md;
+  EXPECT_NE(md.find("Interrupted, left out of the tables and charts (their rows stay in summary.csv): "
+                    "epoll-echo-c10-rep4"),
+            std::string::npos)
+      << md;
+  std::string html = slurp(dir_ / "report.html");
+  EXPECT_EQ(html.find("<td>epoll-echo-c10-rep4</td>"), std::string::npos);
+  EXPECT_NE(html.find("1 interrupted (left out)"), std::string::npos);
+  EXPECT_NE(html.find("Interrupted, left out of the tables and charts"), std::string::npos);
+}
+
 TEST_F(ReportTest, OneRepetitionHasNoByCaseTable) {
   // Keep only the rep1 rows: bars collapse, the collapsed table is not worth showing.
   auto text = slurp(dir_ / "summary.csv");

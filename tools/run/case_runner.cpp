@@ -198,6 +198,12 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
   result.server_cpu_pct = window > 0 ? 100.0 * result.server_cpu_s / window : 0;
   result.loadgen = read_last_row(paths_.out_dir + "/loadgen.csv", c.file_id());
 
+  // Ctrl-C on a terminal reaches the load generator too (it shares our process group): it may stop
+  // and exit cleanly before this loop noticed the flag. Its own exit reason, or the flag, says the
+  // case was cut short, whoever saw the signal first.
+  if (interrupted || (result.loadgen.count("exit_reason") && result.loadgen["exit_reason"] == "interrupted")) {
+    interrupted_here = true;
+  }
   auto server_died = server.poll_exit();
   auto [server_exit, killed] = server.stop(3s);
   result.server_exit = server_exit.describe();

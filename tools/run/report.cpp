@@ -108,7 +108,7 @@ void spectrum_and_timeline(const std::string& run_dir, const std::string& proto,
 }
 
 void write_html(const std::string& run_dir, const std::vector<Row>& rows, const ReportOutcome& outcome,
-                const std::vector<NotesRow>& notes) {
+                const std::vector<NotesRow>& notes, const std::vector<std::string>& interrupted) {
   std::ofstream html(run_dir + "/report.html");
   std::string meta = read_file(run_dir + "/run.json");
   html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>netlab report</title>\n"
@@ -119,8 +119,10 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
   html << "<h1>netlab report</h1>\n";
   int ok = 0;
   for (const auto& r : rows) ok += field(r, "status") == "ok";
-  html << "<p>" << rows.size() << " cases, " << ok << " ok, " << rows.size() - static_cast<size_t>(ok)
-       << " not ok. Raw data beside this file: summary.csv, timeseries.csv, one .hgrm per case.";
+  html << "<p>" << rows.size() + interrupted.size() << " cases, " << ok << " ok, "
+       << rows.size() - static_cast<size_t>(ok) << " not ok"
+       << (interrupted.empty() ? "" : ", " + std::to_string(interrupted.size()) + " interrupted (left out)")
+       << ". Raw data beside this file: summary.csv, timeseries.csv, one .hgrm per case.";
   if (has_repetitions(rows)) {
     html << " Cases were repeated: TPS, latency and server charts show the median with min-max error bars over "
             "the repetitions; spectrum and timeline charts show each model's median-TPS repetition.";
@@ -129,6 +131,7 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
   for (const auto& name : outcome.charts) html << "<h3>" << html_escape(name) << "</h3>\n" << chart_html(run_dir, name);
   for (const auto& p : outcome.problems) html << "<p class=\"failed\">chart failed: " << html_escape(p) << "</p>\n";
   html << html_tables(rows, notes);
+  if (!interrupted.empty()) html << "<p>" << html_escape(interrupted_note(interrupted)) << "</p>\n";
   html << "<h2>Run metadata</h2>\n<pre>" << html_escape(meta) << "</pre>\n" << charts_loaded_script();
   html << "</body></html>\n";
 }
@@ -137,7 +140,19 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
 
 ReportOutcome make_report(const std::string& run_dir, const std::string& charts_script_dir) {
   ReportOutcome outcome;
-  auto rows = core::read_csv_rows(run_dir + "/summary.csv");
+  // A case cut short by an interrupt measured a fraction of its time at a fraction of its TPS: its
+  // figures are not results. Its row stays in summary.csv (status interrupted); the report names it
+  // under the tables and neither draws nor tables it.
+  std::vector<Row> rows;
+  std::vector<std::string> interrupted;
+  for (auto& r : core::read_csv_rows(run_dir + "/summary.csv")) {
+    if (field(r, "status") == "interrupted") {
+      interrupted.push_back(field(r, "case") + (field(r, "build").empty() ? "" : "." + field(r, "build")) +
+                            (field(r, "duration_s").empty() ? "" : " (after " + field(r, "duration_s") + " s)"));
+    } else {
+      rows.push_back(std::move(r));
+    }
+  }
   auto series_rows = core::read_csv_rows(run_dir + "/timeseries.csv");
   ChartMaker charts(run_dir, charts_script_dir);
 
@@ -195,8 +210,8 @@ ReportOutcome make_report(const std::string& run_dir, const std::string& charts_
   // The notes compared approaches on echo-like tasks: use the echo cases when there are any.
   std::vector<NotesRow> notes;
   if (auto it = work.find("echo"); it != work.end()) notes = compare_with_notes(it->second);
-  write_markdown(run_dir + "/summary.md", rows, outcome.problems, notes);
-  write_html(run_dir, rows, outcome, notes);
+  write_markdown(run_dir + "/summary.md", rows, outcome.problems, notes, interrupted);
+  write_html(run_dir, rows, outcome, notes, interrupted);
   return outcome;
 }
 

@@ -174,8 +174,14 @@ bool has_repetitions(const std::vector<Row>& rows) {
   return false;
 }
 
+std::string interrupted_note(const std::vector<std::string>& interrupted) {
+  std::string text = "Interrupted, left out of the tables and charts (their rows stay in summary.csv):";
+  for (size_t i = 0; i < interrupted.size(); ++i) text += (i ? ", " : " ") + interrupted[i];
+  return text;
+}
+
 void write_markdown(const std::string& path, const std::vector<Row>& rows, const std::vector<std::string>& problems,
-                    const std::vector<NotesRow>& notes) {
+                    const std::vector<NotesRow>& notes, const std::vector<std::string>& interrupted) {
   std::ofstream md(path);
   if (!notes.empty()) {
     md << "CPU-bound vs IO-bound, speed-up over the single server (ours: TPS; the notes: Python times)\n\n"
@@ -198,6 +204,7 @@ void write_markdown(const std::string& path, const std::vector<Row>& rows, const
   }
   md << md_table({"case", "status", "TPS", "p50 us", "p99 us", "errors", "server CPU %", "server MiB", "note"},
                  "llrrrrrrl", t);
+  if (!interrupted.empty()) md << "\n" << interrupted_note(interrupted) << "\n";
   if (!problems.empty()) {
     md << "\nCharts that failed:\n";
     for (const auto& p : problems) md << "- " << p << "\n";

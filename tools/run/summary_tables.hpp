@@ -32,8 +32,11 @@ std::vector<CaseSpread> by_case(const std::vector<Row>& rows);
 // Whether any case was run more than once (the collapsed table is worth showing).
 bool has_repetitions(const std::vector<Row>& rows);
 
+// `interrupted`: the cases cut short by an interrupt, left out of `rows`, named under the tables.
 void write_markdown(const std::string& path, const std::vector<Row>& rows, const std::vector<std::string>& problems,
-                    const std::vector<NotesRow>& notes);
+                    const std::vector<NotesRow>& notes, const std::vector<std::string>& interrupted = {});
+// "Interrupted, left out of the tables and charts (their rows stay in summary.csv): a, b"
+std::string interrupted_note(const std::vector<std::string>& interrupted);
 // The tables of report.html: by case (when repeated), the notes comparison, every row.
 std::string html_tables(const std::vector<Row>& rows, const std::vector<NotesRow>& notes);
 
