@@ -118,9 +118,25 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "Seed of the A/B order (default: the time; recorded in run.json)");
   app.add_flag("--list", list_only, "List the cases and exit");
   app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // CLI11 would exit 105..109; bad usage is 2 here, named first like every other refusal.
+    std::cerr << "netlab-run: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  }
 
   if (!report_only.empty()) {
+    if (!suite_path.empty()) {
+      std::cerr << "netlab-run: --report-only redraws a finished run and takes no suite: unexpected '" << suite_path
+                << "'\n";
+      return 2;
+    }
+    if (!fs::is_regular_file(fs::path(report_only) / "summary.csv")) {
+      std::cerr << "netlab-run: --report-only " << report_only << ": not a run folder (no summary.csv in it)\n";
+      return 2;
+    }
     auto outcome = make_report(report_only, charts_dir);
     for (const auto& p : outcome.problems) std::cerr << "netlab-run: chart failed: " << p << "\n";
     std::cout << report_only << "/report.html (" << outcome.charts.size() << " charts)\n";

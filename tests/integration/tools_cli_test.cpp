@@ -1,0 +1,55 @@
+// The command lines of netlab-run and netlab-gate, without running a case: usage errors exit 2 and
+// name the tool and the culprit, --report-only refuses a folder that is not a run, --filter picks
+// exact ids or globs, and a suite is refused up front (line and column) for what would only fail,
+// or write in the wrong place, at run time.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_dir.hpp"
+
+namespace netlab::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunCliTest : public test::TestDirFixture {
+ protected:
+  RunCliTest() : TestDirFixture("netlab-run-cli") {}
+  std::string write_suite(const std::string& text) {
+    std::ofstream(dir_ / "suite.toml") << text;
+    return (dir_ / "suite.toml").string();
+  }
+  CommandResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), bin_path("netlab-run"));
+    return run_command(args, "", std::chrono::seconds(30));
+  }
+};
+
+TEST_F(RunCliTest, ReportOnlyNeedsARunFolder) {
+  auto missing = run({"--report-only", (dir_ / "nowhere").string()});
+  EXPECT_EQ(missing.status, 2) << missing.output;
+  EXPECT_EQ(missing.output.rfind("netlab-run: --report-only " + (dir_ / "nowhere").string() + ": not a run folder", 0),
+            0u)
+      << missing.output;
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere"));
+  auto empty = run({"--report-only", dir_.string()});
+  EXPECT_EQ(empty.status, 2) << empty.output;
+  EXPECT_FALSE(fs::exists(dir_ / "report.html"));
+}
+
+TEST_F(RunCliTest, AnExtraArgumentIsNamed) {
+  auto suite = write_suite("[[cases]]\nmodels = [\"epoll\"]\n");
+  auto extra = run({suite, "surplus", "--list"});
+  EXPECT_EQ(extra.status, 2) << extra.output;
+  EXPECT_EQ(extra.output.rfind("netlab-run: ", 0), 0u) << extra.output;
+  EXPECT_NE(extra.output.find("surplus"), std::string::npos) << extra.output;
+  auto with_report = run({"--report-only", dir_.string(), suite});
+  EXPECT_EQ(with_report.status, 2) << with_report.output;
+  EXPECT_NE(with_report.output.find("unexpected '" + suite + "'"), std::string::npos) << with_report.output;
+}
+
+}  // namespace
+}  // namespace netlab::test
