@@ -152,6 +152,29 @@ connections = [2]
   EXPECT_TRUE(fs::exists(run_dir() / "report.html"));
 }
 
+TEST_F(RunnerTest, AFilteredRunSaysThatLatestHoldsOnlyItsCases) {
+  auto suite = write_suite(R"(
+duration = "300ms"
+warmup = "0s"
+settle = "0s"
+[[cases]]
+models = ["thread_per_conn"]
+connections = [1, 10]
+)");
+  auto r = run_command({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string(), "--filter",
+                        "thread_per_conn-echo-c1"},
+                       "", std::chrono::seconds(60));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("now points at this filtered run (--filter 'thread_per_conn-echo-c1': 1 of the suite's 2 "
+                          "cases)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(lines(run_dir() / "summary.csv").size(), 2u);  // c1 alone, not c10
+  std::ifstream json(run_dir() / "run.json");
+  std::string meta((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(meta.find("\"cases_in_suite\": 2"), std::string::npos) << meta;
+}
+
 TEST_F(RunnerTest, AnInterruptedRunKeepsWhatItMeasured) {
   auto suite = write_suite(R"(
 duration = "20s"

@@ -51,5 +51,17 @@ TEST_F(RunCliTest, AnExtraArgumentIsNamed) {
   EXPECT_NE(with_report.output.find("unexpected '" + suite + "'"), std::string::npos) << with_report.output;
 }
 
+TEST_F(RunCliTest, FilterTakesWholeIdsOrGlobs) {
+  auto suite = write_suite("[[cases]]\nmodels = [\"epoll\", \"poll\"]\nconnections = [1, 10, 100]\n");
+  auto exact = run({suite, "--filter", "epoll-echo-c1", "--list"});
+  EXPECT_EQ(exact.status, 0) << exact.output;
+  EXPECT_EQ(exact.output, "epoll-echo-c1\n");
+  auto glob = run({suite, "--filter", "*-c10", "--list"});
+  EXPECT_EQ(glob.output, "epoll-echo-c10\npoll-echo-c10\n");
+  auto none = run({suite, "--filter", "epoll", "--list"});
+  EXPECT_EQ(none.status, 2) << none.output;
+  EXPECT_EQ(none.output.rfind("netlab-run: --filter 'epoll' matches no case id", 0), 0u) << none.output;
+}
+
 }  // namespace
 }  // namespace netlab::test

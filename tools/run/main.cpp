@@ -103,7 +103,11 @@ int main(int argc, char** argv) {
   app.add_option("--results", results_dir, "Folder that receives <suite>/<stamp>/")->capture_default_str();
   app.add_option("--bin-dir", bin_dir, "Folder holding netlab-server-* and netlab-loadgen")->capture_default_str();
   app.add_option("--charts-dir", charts_dir, "Folder holding the gnuplot scripts")->capture_default_str();
-  app.add_option("--filter", filter, "Run only the cases whose id contains this text (or one of several, comma-separated)");
+  app.add_option("--filter", filter,
+                 "Run only these cases: exact ids or shell globs, comma-separated ('epoll-echo-c1' is that case "
+                 "alone, with all its repetitions; 'epoll-*', '*-c100', '*-cost'); --list shows the ids. A part "
+                 "that matches nothing is an error. results/latest still moves to a filtered run, and the runner "
+                 "says so: it holds only the filtered cases");
   app.add_option("--duration", duration, "Override the suite's measured duration per case (e.g. 2s)");
   app.add_option("--warmup", warmup, "Override the suite's warm-up per case");
   app.add_option("--ab", ab_dirs,
@@ -148,10 +152,12 @@ int main(int argc, char** argv) {
   }
 
   Suite suite;
+  size_t suite_cases = 0;
   try {
     suite = load_suite(suite_path);
     if (!duration.empty()) suite.duration = netlab::core::parse_duration(duration);
     if (!warmup.empty()) suite.warmup = netlab::core::parse_duration(warmup);
+    suite_cases = suite.cases.size();
     filter_cases(suite, filter);
     std::vector<std::string> dirs = ab_dirs.empty() ? std::vector<std::string>{bin_dir} : ab_dirs;
     for (const auto& dir : dirs) {
@@ -194,6 +200,8 @@ int main(int argc, char** argv) {
   info.arguments.assign(argv, argv + argc);
   info.started_utc = utc_now();
   info.cases_total = static_cast<int>(order.size());
+  info.filter = filter;
+  info.cases_in_suite = static_cast<int>(suite_cases);
   if (!ab_dirs.empty()) {
     info.ab_old_bin_dir = fs::absolute(ab_dirs[0]).string();
     info.ab_new_bin_dir = fs::absolute(ab_dirs[1]).string();
@@ -209,8 +217,10 @@ int main(int argc, char** argv) {
   }
 
   const auto started = Clock::now();
-  std::cerr << "netlab-run: " << order.size() << " cases of suite '" << suite.name << "' into " << run_dir.string()
-            << "\n";
+  std::cerr << "netlab-run: " << order.size() << " cases of suite '" << suite.name << "'"
+            << (filter.empty() ? "" : " (filtered: " + std::to_string(suite.cases.size()) + " of " +
+                                          std::to_string(suite_cases) + ")")
+            << " into " << run_dir.string() << "\n";
   auto run_one = [&](const Case& c) {
     CaseResult result;
     try {
@@ -264,6 +274,11 @@ int main(int argc, char** argv) {
   std::cout << "\n" << std::ifstream(run_dir / "summary.md").rdbuf();
   std::cout << "\n" << info.cases_ok << " of " << info.cases_total << " cases ok"
             << (info.interrupted ? " (interrupted)" : "") << "; report: " << (run_dir / "report.html").string() << "\n";
+  if (!filter.empty()) {
+    std::cout << "note: " << (fs::path(results_dir) / "latest").string() << " now points at this filtered run (--filter '"
+              << filter << "': " << suite.cases.size() << " of the suite's " << suite_cases
+              << " cases), not a run of the whole suite\n";
+  }
   if (info.interrupted) return 130;
   return info.cases_failed == 0 && outcome.problems.empty() ? 0 : 1;
 }

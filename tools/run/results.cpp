@@ -141,6 +141,7 @@ void write_run_json(const std::string& path, const Suite& suite, const RunInfo& 
       {"warmup", core::format_duration(suite.warmup)},
       {"placement", suite.placement},
   };
+  if (!info.filter.empty()) j["filter"] = {{"text", info.filter}, {"cases_in_suite", info.cases_in_suite}};
   if (!info.ab_new_bin_dir.empty()) {
     j["ab"] = {{"old_bin_dir", info.ab_old_bin_dir}, {"new_bin_dir", info.ab_new_bin_dir}, {"seed", info.ab_seed}};
   }

@@ -34,6 +34,9 @@ struct RunInfo {
   int cases_ok = 0;
   int cases_failed = 0;
   bool interrupted = false;
+  // --filter: its text and how many cases the whole suite has (a filtered run is not the suite).
+  std::string filter;
+  int cases_in_suite = 0;
   // Interleaved A/B runs (--ab): the two builds' binary folders and the order's random seed.
   std::string ab_old_bin_dir, ab_new_bin_dir;
   uint64_t ab_seed = 0;

@@ -1,5 +1,6 @@
 #include "tools/run/suite.hpp"
 
+#include <fnmatch.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -210,14 +211,24 @@ std::string case_key(const std::string& case_id) {
 
 void filter_cases(Suite& suite, const std::string& filter) {
   if (filter.empty()) return;
-  std::vector<std::string> wanted;  // "a,b": cases whose id holds a or b
+  std::vector<std::string> wanted;  // "a,b": cases that a or b matches
   for (size_t from = 0; from <= filter.size();) {
     size_t to = std::min(filter.find(',', from), filter.size());
     if (to > from) wanted.push_back(filter.substr(from, to - from));
     from = to + 1;
   }
+  // Whole ids only: a substring match made epoll-echo-c1 pick c10, c100 and c1000 as well.
+  auto matches = [](const std::string& pattern, const Case& c) {
+    return ::fnmatch(pattern.c_str(), c.id.c_str(), 0) == 0 || ::fnmatch(pattern.c_str(), case_key(c.id).c_str(), 0) == 0;
+  };
+  for (const auto& w : wanted) {
+    if (std::none_of(suite.cases.begin(), suite.cases.end(), [&](const Case& c) { return matches(w, c); })) {
+      throw std::runtime_error("--filter '" + w + "' matches no case id (whole ids or globs: 'epoll-echo-c1', "
+                               "'epoll-*', '*-c100'; --list shows the ids)");
+    }
+  }
   std::erase_if(suite.cases, [&](const Case& c) {
-    return std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return c.id.find(w) != std::string::npos; });
+    return std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return matches(w, c); });
   });
 }
 

@@ -89,7 +89,10 @@ Suite load_suite(const std::string& path);
 // -rep<digits> suffix are kept. What the report's spread table and the gate group samples by.
 std::string case_key(const std::string& case_id);
 
-// Keeps only the cases whose id contains `filter`, or one of its comma-separated parts (empty keeps all).
+// Keeps only the cases that `filter`, or one of its comma-separated parts, matches (empty keeps
+// all): each part is an exact id or a shell glob ("epoll-*", "*-c100", "*-cost"), matched against
+// the whole id and against the id without its -rep<n>. Throws std::runtime_error naming a part
+// that matches no case (a typo would otherwise run less than meant, silently).
 void filter_cases(Suite& suite, const std::string& filter);
 
 }  // namespace netlab::run

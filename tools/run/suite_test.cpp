@@ -154,13 +154,29 @@ repetitions = 2
   EXPECT_NE(error_of("cost_requests = 5\n[[cases]]\nmodels=[\"a\"]\n").find("cost_requests"), std::string::npos);
 }
 
-TEST(SuiteTest, FilterKeepsMatchingCases) {
-  auto s = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
-  filter_cases(s, "poll-echo-c10");
-  ASSERT_EQ(s.cases.size(), 2u);  // epoll-echo-c10 and poll-echo-c10
-  auto t = parse_suite("[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10]\n", "s.toml");
-  filter_cases(t, "epoll-echo-c1,poll-echo-c10");
-  ASSERT_EQ(t.cases.size(), 3u);  // epoll c1 and c10 (both hold "epoll-echo-c1"), poll c10
+TEST(SuiteTest, FilterTakesWholeIdsOrGlobs) {
+  const std::string text = "[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10,100]\n";
+  auto ids = [&](const std::string& filter, const std::string& suite_text) {
+    auto s = parse_suite(suite_text, "s.toml");
+    filter_cases(s, filter);
+    std::vector<std::string> out;
+    for (const auto& c : s.cases) out.push_back(c.id);
+    return out;
+  };
+  EXPECT_EQ(ids("epoll-echo-c1", text), std::vector<std::string>{"epoll-echo-c1"});  // not c10, c100
+  EXPECT_EQ(ids("epoll-echo-c1,poll-echo-c10", text), (std::vector<std::string>{"epoll-echo-c1", "poll-echo-c10"}));
+  EXPECT_EQ(ids("*-c10", text), (std::vector<std::string>{"epoll-echo-c10", "poll-echo-c10"}));
+  EXPECT_EQ(ids("poll-*", text).size(), 3u);  // poll's only: epoll does not start with poll-
+  // With repetitions, the id without -rep<n> picks every repetition.
+  EXPECT_EQ(ids("epoll-echo-c1", "repetitions = 2\n" + text),
+            (std::vector<std::string>{"epoll-echo-c1-rep1", "epoll-echo-c1-rep2"}));
+  try {
+    ids("epoll-echo-c1,epoll-echo-c2", text);
+    ADD_FAILURE() << "a part that matches nothing was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--filter 'epoll-echo-c2' matches no case"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ids("epoll", text), std::runtime_error);  // no longer a substring
 }
 
 }  // namespace
