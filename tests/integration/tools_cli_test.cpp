@@ -63,5 +63,36 @@ TEST_F(RunCliTest, FilterTakesWholeIdsOrGlobs) {
   EXPECT_EQ(none.output.rfind("netlab-run: --filter 'epoll' matches no case id", 0), 0u) << none.output;
 }
 
+TEST_F(RunCliTest, ASuiteIsCheckedAgainstTheBuildBeforeAnythingRuns) {
+  auto unknown = run({write_suite("[[cases]]\nmodels = [\"epoll\", \"epol\"]\n"), "--list"});
+  EXPECT_EQ(unknown.status, 2) << unknown.output;
+  EXPECT_EQ(unknown.output.rfind("netlab-run: " + (dir_ / "suite.toml").string() + ":2:20: unknown model 'epol'", 0),
+            0u)
+      << unknown.output;
+  EXPECT_NE(unknown.output.find("models there: "), std::string::npos) << unknown.output;
+  auto http_udp = run({write_suite("[[cases]]\nmodels = [\"epoll_udp\"]\nprotocols = [\"http\"]\n"), "--list"});
+  EXPECT_EQ(http_udp.status, 2) << http_udp.output;
+  EXPECT_EQ(http_udp.output.rfind("netlab-run: " + (dir_ / "suite.toml").string() +
+                                      ":3:14: model 'epoll_udp' serves udp and protocol 'http' has no udp form",
+                                  0),
+            0u)
+      << http_udp.output;
+  // A mistake in a table the filter leaves out is still a mistake in the file.
+  auto filtered = run({write_suite("[[cases]]\nmodels = [\"epoll\"]\n[[cases]]\nmodels = [\"epoll\"]\n"
+                                   "protocols = [\"chat\"]\n"),
+                       "--filter", "epoll-echo-c1", "--list"});
+  EXPECT_EQ(filtered.status, 2) << filtered.output;
+  EXPECT_NE(filtered.output.find(":5:14: model 'epoll' serves tcp"), std::string::npos) << filtered.output;
+}
+
+TEST_F(RunCliTest, ANameThatLeavesTheResultsFolderIsRefused) {
+  fs::create_directories(dir_ / "a" / "b");
+  auto suite = write_suite("name = \"../../x\"\nduration = \"100ms\"\n[[cases]]\nmodels = [\"epoll\"]\n");
+  auto r = run({suite, "--results", (dir_ / "a" / "b").string()});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("suite.toml:1:8: 'name' names the results folder"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
+}
+
 }  // namespace
 }  // namespace netlab::test

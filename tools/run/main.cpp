@@ -24,6 +24,7 @@
 #include "tools/run/report.hpp"
 #include "tools/run/results.hpp"
 #include "tools/run/suite.hpp"
+#include "tools/run/suite_check.hpp"
 
 #ifndef NETLAB_SOURCE_DIR
 #define NETLAB_SOURCE_DIR "."
@@ -157,18 +158,11 @@ int main(int argc, char** argv) {
     suite = load_suite(suite_path);
     if (!duration.empty()) suite.duration = netlab::core::parse_duration(duration);
     if (!warmup.empty()) suite.warmup = netlab::core::parse_duration(warmup);
+    // The whole suite, filtered or not: a mistake anywhere in the file is reported.
+    std::vector<std::string> dirs = ab_dirs.empty() ? std::vector<std::string>{bin_dir} : ab_dirs;
+    for (const auto& dir : dirs) check_suite_against(suite, dir);
     suite_cases = suite.cases.size();
     filter_cases(suite, filter);
-    std::vector<std::string> dirs = ab_dirs.empty() ? std::vector<std::string>{bin_dir} : ab_dirs;
-    for (const auto& dir : dirs) {
-      for (const auto& model : [&] {
-             std::set<std::string> m;
-             for (const auto& c : suite.cases) m.insert(c.model);
-             return m;
-           }()) {
-        model_transport(dir, model);  // every model has a binary, before anything runs
-      }
-    }
   } catch (const std::exception& e) {
     std::cerr << "netlab-run: " << e.what() << "\n";
     return 2;

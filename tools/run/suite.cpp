@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/proto/protocol.hpp"
 #include "tools/run/toml_reader.hpp"
 
 namespace netlab::run {
@@ -52,6 +53,21 @@ std::string case_id(const Case& c, int repetitions) {
   return id;
 }
 
+// The results folder is <results>/<name>/: a name is one plain path component, never "..".
+bool plain_file_name(const std::string& name) {
+  return !name.empty() && name[0] != '.' &&
+         name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+             std::string::npos;
+}
+
+// The i-th entry of a value that is one string or an array of them.
+SourcePosition position_of(const toml::node* n, size_t i) {
+  const toml::node* at = n;
+  if (n && n->is_array() && i < n->as_array()->size()) at = n->as_array()->get(i);
+  if (!at) return {};
+  return {at->source().begin.line, at->source().begin.column};
+}
+
 }  // namespace
 
 SuiteError::SuiteError(const std::string& source, int64_t line, int64_t column, const std::string& message)
@@ -67,7 +83,12 @@ Suite parse_suite(const std::string& text, const std::string& source) {
   Suite suite;
   suite.source_text = text;
   TableReader top(root, source, "the suite");
+  suite.source = source;
   suite.name = top.string("name", "");
+  if (!suite.name.empty() && !plain_file_name(suite.name)) {
+    fail(source, *top.get("name"), "'name' names the results folder: only letters, digits, '.', '_' and '-', "
+                                   "not starting with '.' (got '" + suite.name + "')");
+  }
   suite.description = top.string("description", "");
   suite.duration = top.duration("duration", suite.duration);
   suite.warmup = top.duration("warmup", suite.warmup);
@@ -116,6 +137,14 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     auto models = r.strings("models", {});
     if (models.empty()) fail(source, item, "[[cases]] #" + std::to_string(index) + " needs 'models'");
     auto protocols = r.strings("protocols", {"echo"});
+    for (size_t i = 0; i < protocols.size(); ++i) {
+      try {
+        proto::parse_protocol(protocols[i]);
+      } catch (const std::invalid_argument& e) {
+        auto at = position_of(r.get("protocols"), i);
+        throw SuiteError(source, at.line, at.column, e.what());
+      }
+    }
     auto connections = r.list<int64_t>("connections", {1}, [&](const toml::node& n) {
       return r.integer_value(n, "connections", 1, 1000000);
     });
@@ -138,8 +167,8 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     lr.reject_unknown();
     r.reject_unknown();
 
-    for (const auto& model : models)
-      for (const auto& protocol : protocols)
+    for (size_t mi = 0; mi < models.size(); ++mi)
+      for (size_t pi = 0; pi < protocols.size(); ++pi)
         for (auto conns : connections)
           for (auto rate : rates)
             for (auto payload : payloads)
@@ -147,11 +176,15 @@ Suite parse_suite(const std::string& text, const std::string& source) {
                 for (auto io_delay : io) {
                   Case c;
                   c.group = group;
-                  c.model = model;
+                  c.model = models[mi];
+                  c.model_at = position_of(r.get("models"), mi);
+                  c.protocol_at = r.get("protocols") ? position_of(r.get("protocols"), pi)
+                                                     : SourcePosition{item.source().begin.line,
+                                                                      item.source().begin.column};
                   c.variant = variant;
                   c.measure = measure;
                   c.count_instructions = count_instructions;
-                  c.protocol = protocol;
+                  c.protocol = protocols[pi];
                   c.connections = static_cast<int>(conns);
                   c.rate = rate;
                   c.payload = static_cast<int>(payload);
@@ -196,6 +229,9 @@ Suite load_suite(const std::string& path) {
     auto slash = path.find_last_of('/');
     std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
     suite.name = stem.substr(0, stem.find('.'));
+    if (!plain_file_name(suite.name)) {
+      throw SuiteError(path, 1, 1, "the file's name ('" + suite.name + "') cannot name the results folder: set 'name'");
+    }
   }
   return suite;
 }

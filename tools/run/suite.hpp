@@ -31,6 +31,12 @@ struct LoadSettings {
   std::vector<std::string> extra_args;
 };
 
+// Where a value sits in the suite file, for errors found after parsing (line 0: nowhere in it).
+struct SourcePosition {
+  int64_t line = 0;
+  int64_t column = 0;
+};
+
 struct Case {
   std::string id;     // unique within the suite, safe as a file name
   std::string group;  // the [[cases]] table's name
@@ -59,10 +65,12 @@ struct Case {
   std::string file_id() const { return build.empty() ? id : id + "." + build; }
   ServerSettings server;
   LoadSettings load;
+  SourcePosition model_at, protocol_at;  // the model's and the protocol's entries in the file
 };
 
 struct Suite {
-  std::string name;
+  std::string source;  // the file, as errors name it
+  std::string name;    // a plain file name: it names the folder under --results
   std::string description;
   std::string source_text;  // the file as read, kept in run.json
   std::chrono::nanoseconds duration = std::chrono::seconds(5);

@@ -154,6 +154,26 @@ repetitions = 2
   EXPECT_NE(error_of("cost_requests = 5\n[[cases]]\nmodels=[\"a\"]\n").find("cost_requests"), std::string::npos);
 }
 
+TEST(SuiteTest, TheNameIsAPlainFileName) {
+  // It names the folder under --results: "../../../x" would write outside it.
+  auto e = error_of("description = \"d\"\nname = \"../../../x\"\n[[cases]]\nmodels=[\"a\"]\n");
+  EXPECT_EQ(e.rfind("s.toml:2:8: 'name' names the results folder", 0), 0u) << e;
+  EXPECT_NE(error_of("name = \"a/b\"\n[[cases]]\nmodels=[\"a\"]\n").find("s.toml:1:8:"), std::string::npos);
+  EXPECT_NE(error_of("name = \".hidden\"\n[[cases]]\nmodels=[\"a\"]\n").find("s.toml:1:8:"), std::string::npos);
+  EXPECT_EQ(parse_suite("name = \"c10k_v2.1-x\"\n[[cases]]\nmodels=[\"a\"]\n", "s.toml").name, "c10k_v2.1-x");
+}
+
+TEST(SuiteTest, AnUnknownProtocolHasItsPosition) {
+  auto e = error_of("[[cases]]\nmodels=[\"a\"]\nprotocols = [\"echo\", \"gopher\"]\n");
+  EXPECT_EQ(e.rfind("s.toml:3:22: unknown protocol 'gopher'", 0), 0u) << e;
+  auto s = parse_suite("[[cases]]\nmodels = [\"a\", \"b\"]\nprotocols = [\"echo\", \"http\"]\n", "s.toml");
+  ASSERT_EQ(s.cases.size(), 4u);
+  EXPECT_EQ(s.cases[3].model_at.line, 2);  // b, http
+  EXPECT_EQ(s.cases[3].model_at.column, 16);
+  EXPECT_EQ(s.cases[3].protocol_at.line, 3);
+  EXPECT_EQ(s.cases[3].protocol_at.column, 22);
+}
+
 TEST(SuiteTest, FilterTakesWholeIdsOrGlobs) {
   const std::string text = "[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10,100]\n";
   auto ids = [&](const std::string& filter, const std::string& suite_text) {
