@@ -23,6 +23,15 @@ std::chrono::microseconds parse_micros(const std::string& text) {
       netlab::core::parse_duration(text, std::chrono::microseconds(1)));
 }
 
+// A timeout of at least 1 ms: 0 would close every connection at once.
+std::chrono::milliseconds parse_timeout(const std::string& flag, const std::string& text) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(text));
+  if (ms.count() < 1) {
+    throw CLI::ValidationError(flag, "must be at least 1ms, got " + text);
+  }
+  return ms;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +96,17 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"level", "edge"}));
   app.add_option("--send-timeout", send_timeout,
-                 "Event models: close a connection whose queued output made no progress this long")
+                 "Close a connection whose queued output made no progress this long" + (tcp ? std::string() : unused))
+      ->capture_default_str();
+  std::string header_timeout = "10s";
+  std::string idle_timeout = "60s";
+  app.add_option("--header-timeout", header_timeout,
+                 "Close a connection whose request (HTTP head, echo line, file command) is not complete this "
+                 "long after its first byte; HTTP answers 408" + (tcp ? std::string() : unused))
+      ->capture_default_str();
+  app.add_option("--idle-timeout", idle_timeout,
+                 "Close a keep-alive connection that starts no new request for this long" +
+                     (tcp ? std::string() : unused))
       ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
   app.add_option("--admin-notice", options.protocol.admin_notice,
@@ -112,7 +131,9 @@ int main(int argc, char** argv) {
     options.protocol.workload.spin = cpu_spin;
     options.protocol.max_line = max_line;
     options.edge_triggered = trigger == "edge";
-    options.send_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(send_timeout));
+    options.send_timeout = parse_timeout("--send-timeout", send_timeout);
+    options.header_timeout = parse_timeout("--header-timeout", header_timeout);
+    options.idle_timeout = parse_timeout("--idle-timeout", idle_timeout);
     if (tcp ? !netlab::proto::is_stream_protocol(options.protocol.protocol)
             : !netlab::proto::is_datagram_protocol(options.protocol.protocol)) {
       throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP"));

@@ -21,6 +21,7 @@ class EchoSession final : public Session {
   explicit EchoSession(core::Workload workload = {}, size_t max_line = kDefaultMaxLine)
       : workload_(workload), max_line_(max_line) {}
   void on_bytes(std::string_view data, Outbox& out) override;
+  bool partial_request() const override { return !partial_.empty(); }
 
  private:
   core::Workload workload_;

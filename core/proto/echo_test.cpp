@@ -86,6 +86,19 @@ TEST(EchoSessionTest, PeerCloseClosesAfterSending) {
   EXPECT_TRUE(out.wants_close());
 }
 
+TEST(EchoSessionTest, AnUnfinishedLineIsAPartialRequest) {
+  EchoSession s;
+  Outbox out;
+  EXPECT_FALSE(s.partial_request());
+  s.on_bytes("ab", out);
+  EXPECT_TRUE(s.partial_request());
+  s.on_bytes("c\nd", out);
+  EXPECT_TRUE(s.partial_request());
+  s.on_bytes("\n", out);
+  EXPECT_FALSE(s.partial_request());
+  EXPECT_EQ(take(out), "abc\nd\n");
+}
+
 TEST(EchoDatagramServiceTest, ReturnsTheSameDatagramToItsSender) {
   EchoDatagramService s;
   DatagramOut out;

@@ -28,6 +28,9 @@ class FileSession final : public Session {
   FileSession& operator=(const FileSession&) = delete;
 
   void on_bytes(std::string_view data, Outbox& out) override;
+  // A command frame begun and not finished (an upload body in flight is not a partial request:
+  // it is paced by the idle timeout between reads).
+  bool partial_request() const override { return state_ == State::kCommand && !in_.empty(); }
 
  private:
   enum class State { kCommand, kUpload, kDiscard, kClosed };

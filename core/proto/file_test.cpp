@@ -131,6 +131,20 @@ TEST_F(FileSessionTest, PutLandsOnlyWhenComplete) {
   EXPECT_EQ(dir_entries(), (std::vector<std::string>{".hidden", "a file.txt", "b.txt", "link-out", "new.bin", "subdir"}));
 }
 
+TEST_F(FileSessionTest, AnUnfinishedCommandFrameIsAPartialRequestAnUploadBodyIsNot) {
+  FileSession s(lib_);
+  Outbox out;
+  std::string put = file_frame("PUT p.bin 10");
+  EXPECT_FALSE(s.partial_request());
+  s.on_bytes(std::string_view(put).substr(0, 3), out);
+  EXPECT_TRUE(s.partial_request());
+  s.on_bytes(put.substr(3) + "12345", out);
+  EXPECT_FALSE(s.partial_request()) << "mid-body: paced by the idle timeout, not the header one";
+  s.on_bytes("67890", out);
+  EXPECT_FALSE(s.partial_request());
+  EXPECT_EQ(replies(take(out))[0].first, "201 0 stored p.bin (10 bytes)");
+}
+
 TEST_F(FileSessionTest, AbandonedUploadLeavesNothing) {
   {
     FileSession s(lib_);

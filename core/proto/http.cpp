@@ -14,6 +14,7 @@ std::string_view reason(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
     case 431: return "Request Header Fields Too Large";
@@ -133,6 +134,12 @@ done:
     in_.erase(0, used);
   } else {
     in_.assign(buf.substr(used));
+  }
+}
+
+void HttpSession::on_request_timeout(Outbox& out) {
+  if (!closed_) {
+    reply(408, nullptr, false, true, out);
   }
 }
 

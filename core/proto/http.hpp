@@ -4,7 +4,8 @@
 // a directory serves its index.html. Keep-alive by default (HTTP/1.0: only when asked), pipelined
 // requests are answered in order, bodies go out as Outbox file ranges so models can sendfile them
 // and memory stays flat for any file size. Without a root, "/" is a small built-in page.
-// Errors: 400 (then close), 403, 404, 405 with Allow, 413, 414, 431, 501, 505 (then close).
+// Errors: 400 (then close), 403, 404, 405 with Allow, 408 (a head that took too long, then close),
+// 413, 414, 431, 501, 505 (then close).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,10 @@ class HttpSession final : public Session {
   HttpSession(std::shared_ptr<const FileRoot> root, core::Workload workload = {}, HttpLimits limits = {})
       : root_(std::move(root)), workload_(workload), limits_(limits) {}
   void on_bytes(std::string_view data, Outbox& out) override;
+  // A request head begun and not finished (a body being discarded does not count).
+  bool partial_request() const override { return !closed_ && body_left_ == 0 && !in_.empty(); }
+  // 408 Request Timeout, then close.
+  void on_request_timeout(Outbox& out) override;
 
   // The page "/" shows when no document root is given.
   static std::string_view builtin_index();

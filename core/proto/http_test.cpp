@@ -186,6 +186,23 @@ TEST_F(HttpSessionTest, BuiltInIndexWithoutRoot) {
   EXPECT_EQ(run(get("/hello.txt"), nullptr, false).substr(9, 3), "404");
 }
 
+TEST_F(HttpSessionTest, APartialHeadIsAPartialRequestAndTimesOutWith408) {
+  HttpSession s(nullptr);
+  Outbox out;
+  EXPECT_FALSE(s.partial_request());
+  s.on_bytes("GET / HTTP/1.1\r\nHost: x\r\n", out);
+  EXPECT_TRUE(s.partial_request());
+  s.on_bytes("\r\n", out);
+  EXPECT_FALSE(s.partial_request());  // answered: back to waiting for the next request
+  take(out);
+  s.on_bytes("G", out);
+  ASSERT_TRUE(s.partial_request());
+  s.on_request_timeout(out);
+  EXPECT_EQ(take(out).substr(0, 29), "HTTP/1.1 408 Request Timeout\r");
+  EXPECT_TRUE(out.wants_close());
+  EXPECT_FALSE(s.partial_request());
+}
+
 TEST(ContentTypeTest, KnownAndUnknownExtensions) {
   EXPECT_EQ(content_type_for("a/B.HTML"), "text/html; charset=utf-8");
   EXPECT_EQ(content_type_for("x.png"), "image/png");

@@ -25,6 +25,12 @@ class Session {
   virtual void on_bytes(std::string_view data, Outbox& out) = 0;
   // The peer finished sending (read returned 0). Default: close once the outbox is drained.
   virtual void on_peer_closed(Outbox& out) { out.close_after_send(); }
+  // True while the start of a request (an HTTP head, an echo line, a file command frame) has
+  // arrived and its end has not: models cut such a request off after --header-timeout.
+  virtual bool partial_request() const { return false; }
+  // That partial request ran out of time: queue the protocol's reply to it, if it has one (HTTP:
+  // 408). The model sends what is queued and closes; it calls nothing more.
+  virtual void on_request_timeout(Outbox& /*out*/) {}
 };
 
 // Datagrams to send, each to one peer.

@@ -1,14 +1,20 @@
 // Serves one TCP connection to its end with blocking reads and writes: read, hand the bytes to the
 // session, write what it queued, repeat. Every blocking model (iterative, fork, prefork, thread per
 // connection, thread pool) runs connections through this, so they differ only in who calls it.
+//
+// Timeouts (servers/common/request_timer.hpp): each read waits in poll() only until the
+// connection's header or idle deadline, and sends give up after --send-timeout without progress
+// (SO_SNDTIMEO, which send and sendfile both honour). Without them one client that trickles a
+// byte now and then would hold a worker, a process or the whole iterative server forever.
 #pragma once
 
 #include "core/proto/session.hpp"
+#include "servers/common/server.hpp"
 
 namespace netlab::server {
 
-// Returns when the peer closes, the session asks to close, an error occurs or a stop is requested.
-// Does not close `fd`.
-void serve_blocking_connection(int fd, proto::Session& session);
+// Returns when the peer closes, the session asks to close, a timeout passes, an error occurs or a
+// stop is requested. Does not close `fd`.
+void serve_blocking_connection(int fd, proto::Session& session, const ServerOptions& options);
 
 }  // namespace netlab::server

@@ -41,7 +41,9 @@ struct ServerOptions {
   int queue = 0;        // bounded hand-off queue (thread_pool)
   int backlog = 4096;
   bool edge_triggered = false;                      // --trigger edge (epoll-based models)
-  std::chrono::milliseconds send_timeout{10000};    // event models: close output stalled this long
+  std::chrono::milliseconds send_timeout{10000};    // close a connection whose output stalled this long
+  std::chrono::milliseconds header_timeout{10000};  // a request begun must complete this soon
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive: a new request must start this soon
 };
 
 class ServerContext {

@@ -29,6 +29,17 @@ void CoroLoop::forget(int fd) {
   }
 }
 
+void CoroLoop::Readable::await_suspend(std::coroutine_handle<> h) {
+  Slot& s = loop.slot(fd);
+  s.reader = h;
+  s.read_deadline = deadline;
+  s.read_timed_out = false;
+}
+
+bool CoroLoop::Readable::await_resume() const noexcept {
+  return !loop.slots_[static_cast<size_t>(fd)].read_timed_out;
+}
+
 void CoroLoop::Writable::await_suspend(std::coroutine_handle<> h) {
   Slot& s = loop.slot(fd);
   s.writer = h;
@@ -47,6 +58,7 @@ void CoroLoop::run() {
   poller_->add(stop, kReadable);
   ReadyEvent events[512];
   bool stopping = false;
+  next_sweep_ = Clock::now() + sweep_every_;
   while (!stopping && !stop_) {
     int n = poller_->wait(events, wait_timeout_ms());
     for (int i = 0; i < n; ++i) {
@@ -57,6 +69,10 @@ void CoroLoop::run() {
       }
     }
     fire_timers();
+    if (auto now = Clock::now(); now >= next_sweep_) {
+      sweep_read_deadlines(now);
+      next_sweep_ = now + sweep_every_;
+    }
   }
   destroy_suspended();
 }
@@ -90,11 +106,22 @@ void CoroLoop::fire_timers() {
   }
 }
 
-int CoroLoop::wait_timeout_ms() const {
-  if (timers_.empty()) {
-    return -1;
+void CoroLoop::sweep_read_deadlines(Clock::time_point now) {
+  // By index: a resumed coroutine may watch new fds and grow slots_.
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].reader && slots_[i].read_deadline <= now) {
+      slots_[i].read_timed_out = true;
+      std::exchange(slots_[i].reader, {}).resume();
+    }
   }
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(timers_.top().due - Clock::now()).count();
+}
+
+int CoroLoop::wait_timeout_ms() const {
+  auto due = next_sweep_;
+  if (!timers_.empty()) {
+    due = std::min(due, timers_.top().due);
+  }
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(due - Clock::now()).count();
   return static_cast<int>(std::clamp<long>(left, 0, 1000));
 }
 

@@ -39,9 +39,10 @@ class CoroLoop {
   struct Readable {
     CoroLoop& loop;
     int fd;
+    Clock::time_point deadline;
     bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) { loop.slot(fd).reader = h; }
-    void await_resume() const noexcept {}
+    void await_suspend(std::coroutine_handle<> h);
+    bool await_resume() const noexcept;  // false: the deadline passed first
   };
   struct Writable {
     CoroLoop& loop;
@@ -59,14 +60,18 @@ class CoroLoop {
     void await_resume() const noexcept {}
   };
 
-  // co_await loop.readable(fd): resumes once fd is readable or hung up.
-  Readable readable(int fd) { return {*this, fd}; }
+  // co_await loop.readable(fd, d): true once fd is readable or hung up, false once the deadline
+  // passed first. Deadlines are checked every sweep interval (no timer per wait: a keep-alive
+  // connection waits once per request), so one fires up to that much late.
+  Readable readable(int fd, Clock::time_point deadline = Clock::time_point::max()) { return {*this, fd, deadline}; }
   // co_await loop.writable(fd, t): true once fd is writable, false if t passed first.
   Writable writable(int fd, std::chrono::milliseconds timeout) { return {*this, fd, timeout}; }
   Sleep sleep(std::chrono::milliseconds duration) { return {*this, duration}; }
 
   // Runs until a stop is requested (or stop() is called), then destroys every suspended coroutine.
   void run();
+  // How often read deadlines are checked (default 1 s).
+  void set_sweep_interval(std::chrono::milliseconds every) { sweep_every_ = every; }
   // Makes run() return after the current round; for a coroutine on this loop (tests).
   void stop() { stop_ = true; }
 
@@ -80,6 +85,8 @@ class CoroLoop {
     std::coroutine_handle<> writer;
     uint64_t write_seq = 0;  // tells a stale write timeout from the current one
     bool timed_out = false;
+    Clock::time_point read_deadline = Clock::time_point::max();
+    bool read_timed_out = false;
   };
   struct Timer {
     Clock::time_point due;
@@ -92,6 +99,7 @@ class CoroLoop {
   Slot& slot(int fd);
   void dispatch(int fd, uint32_t events);
   void fire_timers();
+  void sweep_read_deadlines(Clock::time_point now);
   int wait_timeout_ms() const;
   void destroy_suspended();
 
@@ -99,6 +107,8 @@ class CoroLoop {
   std::vector<Slot> slots_;  // by fd
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<char> read_buf_ = std::vector<char>(64 * 1024);
+  std::chrono::milliseconds sweep_every_{1000};
+  Clock::time_point next_sweep_{};
   bool stop_ = false;
 };
 

@@ -9,8 +9,9 @@
 
 namespace netlab::server {
 
-EventConnection::EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session)
-    : fd_(std::move(fd)), session_(std::move(session)) {}
+EventConnection::EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session,
+                                 const ServerOptions& options)
+    : fd_(std::move(fd)), session_(std::move(session)), timer_(options) {}
 
 EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool drain) {
   while (!reading_over_ && !out_.wants_close()) {
@@ -38,6 +39,7 @@ EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool dra
       break;
     }
   }
+  timer_.update(*session_, out_);
   return done() ? Step::kClose : Step::kKeep;
 }
 
@@ -45,6 +47,7 @@ EventConnection::Step EventConnection::on_writable(std::span<char> buf, bool dra
   if (send() == Step::kClose) {
     return Step::kClose;
   }
+  timer_.update(*session_, out_);
   if (paused_ && out_.pending_bytes() <= kOutputCap) {
     paused_ = false;
     // Edge-triggered: the data that arrived while paused raised no new edge, so read it now.
@@ -53,6 +56,12 @@ EventConnection::Step EventConnection::on_writable(std::span<char> buf, bool dra
     }
   }
   return done() ? Step::kClose : Step::kKeep;
+}
+
+EventConnection::Step EventConnection::time_out() {
+  reading_over_ = true;
+  server::time_out(*session_, out_);
+  return send();
 }
 
 EventConnection::Step EventConnection::send() {

@@ -8,6 +8,9 @@
 // then fills and blocks it), and resumes when the queue drains below the cap. A connection whose
 // queued output made no progress for the send timeout is closed by the loop (stalled()).
 //
+// Timeouts: a RequestTimer holds the header or idle deadline; the loop checks expired() on its
+// sweeps and calls time_out(), which sends HTTP's 408 where there is one and then closes.
+//
 // Thread contract: used only by the loop thread that owns it. Owns fd and session.
 #pragma once
 
@@ -19,6 +22,8 @@
 #include "core/net/fd.hpp"
 #include "core/proto/outbox.hpp"
 #include "core/proto/session.hpp"
+#include "servers/common/request_timer.hpp"
+#include "servers/common/server.hpp"
 
 namespace netlab::server {
 
@@ -29,7 +34,7 @@ class EventConnection {
   using Clock = std::chrono::steady_clock;
   enum class Step { kKeep, kClose };
 
-  EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session);
+  EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session, const ServerOptions& options);
 
   int fd() const { return fd_.get(); }
   // Reads what is available into `buf` (once, or until EAGAIN when `drain`), feeds the session and
@@ -42,6 +47,11 @@ class EventConnection {
   uint32_t wanted() const;
   // True when queued output has made no progress since `deadline - send timeout`.
   bool stalled(Clock::time_point now, std::chrono::milliseconds timeout) const;
+  // True when the header or idle deadline passed.
+  bool expired(Clock::time_point now) const { return timer_.expired(now); }
+  // After expired(): stops reading, queues the protocol's timeout reply (HTTP 408) and sends it.
+  // kClose when nothing is left to send; else the loop waits for writability as usual.
+  Step time_out();
   uint64_t pending_bytes() const { return out_.pending_bytes(); }
   // Best-effort last send before a stop closes the connection.
   void flush();
@@ -53,6 +63,7 @@ class EventConnection {
   core::Fd fd_;
   std::unique_ptr<proto::Session> session_;
   proto::Outbox out_;
+  RequestTimer timer_;
   Clock::time_point blocked_since_{};  // when the socket last refused output we had queued
   bool reading_over_ = false;          // the peer closed, or the session asked to close
   bool paused_ = false;                // output above the cap: not reading

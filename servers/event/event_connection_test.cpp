@@ -64,7 +64,7 @@ TEST(EventConnectionTest, SendsAFileRangeThroughBackpressure) {
   std::fclose(tmp);
 
   Pair p;
-  EventConnection conn(std::move(p.server), std::make_unique<FileSession>(file, content.size()));
+  EventConnection conn(std::move(p.server), std::make_unique<FileSession>(file, content.size()), ServerOptions{});
   std::vector<char> buf(16384);
   ASSERT_EQ(::send(p.client.get(), "GET\n", 4, 0), 4);
   ASSERT_EQ(conn.on_readable(buf, false), EventConnection::Step::kKeep);
@@ -84,7 +84,7 @@ TEST(EventConnectionTest, SendsAFileRangeThroughBackpressure) {
 TEST(EventConnectionTest, StopsReadingAboveTheOutputCapAndResumesBelowIt) {
   Pair p;
   int client = p.client.get();
-  EventConnection conn(std::move(p.server), std::make_unique<EchoAll>());
+  EventConnection conn(std::move(p.server), std::make_unique<EchoAll>(), ServerOptions{});
   std::vector<char> buf(65536);
   // The client writes without reading until its writes would block.
   core::set_nonblocking(client);

@@ -16,7 +16,6 @@ constexpr size_t kReadBuffer = 64 * 1024;
 constexpr int kBatch = 512;
 constexpr int kLevelAcceptBudget = 64;  // level-triggered: the listener stays ready, be fair to others
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
-constexpr auto kSweepEvery = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -40,10 +39,11 @@ int EventLoop::run() {
     return 1;
   }
   ReadyEvent events[kBatch];
-  auto next_sweep = EventConnection::Clock::now() + kSweepEvery;
+  const auto sweep_every = sweep_interval(ctx_.options());
+  auto next_sweep = EventConnection::Clock::now() + sweep_every;
   bool stopping = false;
   while (!stopping) {
-    int n = poller_->wait(events, accepting_ ? 1000 : 20);
+    int n = poller_->wait(events, accepting_ ? static_cast<int>(sweep_every.count()) : 20);
     for (int i = 0; i < n; ++i) {
       const ReadyEvent& ev = events[i];
       if (ev.fd == core::stop_fd()) {
@@ -62,7 +62,7 @@ int EventLoop::run() {
     }
     if (now >= next_sweep) {
       sweep_stalled();
-      next_sweep = now + kSweepEvery;
+      next_sweep = now + sweep_every;
     }
   }
   // Stop: no new connections; in-flight replies get one last non-blocking send, then close.
@@ -73,8 +73,9 @@ int EventLoop::run() {
       close(conn->fd());
     }
   }
-  if (stalled_.count() + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
-    log(ctx_, label_ + "closed " + std::to_string(stalled_.count()) + " stalled connections; refused " +
+  if (stalled_.count() + timed_out_ + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
+    log(ctx_, label_ + "closed " + std::to_string(stalled_.count()) + " stalled connections and " +
+                  std::to_string(timed_out_) + " past their header or idle timeout; refused " +
                   std::to_string(refused_busy_) + " at the connection limit and " +
                   std::to_string(acceptor_.refused_out_of_fds()) + " out of descriptors");
   }
@@ -111,7 +112,7 @@ void EventLoop::accept_ready() {
       conns_.resize(static_cast<size_t>(fd) + 1024);
       registered_.resize(conns_.size(), 0);
     }
-    conns_[fd] = std::make_unique<EventConnection>(std::move(conn), ctx_.sessions()());
+    conns_[fd] = std::make_unique<EventConnection>(std::move(conn), ctx_.sessions()(), ctx_.options());
     registered_[fd] = kReadable;
     ++live_;
     if (edge_) {
@@ -163,9 +164,19 @@ void EventLoop::close(int fd) {
 void EventLoop::sweep_stalled() {
   auto now = EventConnection::Clock::now();
   for (auto& conn : conns_) {
-    if (conn && conn->stalled(now, send_timeout_)) {
+    if (!conn) {
+      continue;
+    }
+    if (conn->stalled(now, send_timeout_)) {
       stalled_.closed(conn->pending_bytes());
       close(conn->fd());
+    } else if (conn->expired(now)) {
+      ++timed_out_;
+      if (conn->time_out() == EventConnection::Step::kClose) {
+        close(conn->fd());
+      } else if (!edge_) {
+        update_interest(*conn);
+      }
     }
   }
 }

@@ -3,7 +3,8 @@
 // hand it and how many loops they run: that is the lesson of muduo's sudoku examples.
 //
 // One loop: wait for readiness, accept new connections (until EAGAIN), serve ready connections
-// through EventConnection, and once a second close connections whose output stalled. The workload
+// through EventConnection, and every sweep_interval() close connections whose output stalled or
+// whose header or idle deadline passed. The workload
 // (--cpu-work, --io-delay) runs inside the loop: one slow request stalls every connection on it.
 //
 // Thread contract: run() is called on one thread and everything stays on it. The ServerContext is
@@ -58,6 +59,7 @@ class EventLoop {
   bool accepting_ = true;
   EventConnection::Clock::time_point resume_accepting_{};
   uint64_t refused_busy_ = 0;
+  uint64_t timed_out_ = 0;  // closed by their header or idle deadline
   bool said_cap_ = false;
   bool said_backend_limit_ = false;
 };

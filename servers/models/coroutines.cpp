@@ -17,6 +17,7 @@
 
 #include "core/net/socket.hpp"
 #include "servers/common/acceptor.hpp"
+#include "servers/common/request_timer.hpp"
 #include "servers/common/send_outbox.hpp"
 #include "servers/event/coro_loop.hpp"
 #include "servers/event/stalled_clients.hpp"
@@ -58,14 +59,23 @@ DetachedTask serve_connection(CoroLoop& loop, const server::ServerContext& ctx, 
   ++counters.live;
   auto session = ctx.sessions()();
   proto::Outbox out;
+  server::RequestTimer timer(ctx.options());
   for (bool open = true; open;) {
     std::span<char> buf = loop.read_buffer();  // shared: used up before the next co_await
     ssize_t n;
+    bool late = false;  // the header or idle deadline passed first
     while ((n = ::recv(fd.get(), buf.data(), buf.size(), 0)) < 0 && (errno == EAGAIN || errno == EINTR)) {
-      co_await loop.readable(fd.get());
+      if (!co_await loop.readable(fd.get(), timer.deadline())) {
+        late = true;
+        break;
+      }
     }
-    if (n < 0) break;  // reset by the peer
-    if (n == 0) {
+    if (late) {
+      server::time_out(*session, out);  // HTTP's 408, if a request was begun
+      open = false;
+    } else if (n < 0) {
+      break;  // reset by the peer
+    } else if (n == 0) {
       session->on_peer_closed(out);
       open = false;
     } else {
@@ -81,6 +91,7 @@ DetachedTask serve_connection(CoroLoop& loop, const server::ServerContext& ctx, 
       }
     }
     open = open && sent == server::SendResult::kDone;
+    timer.update(*session, out);
   }
   --counters.live;
 }
@@ -118,6 +129,7 @@ int serve(server::ServerContext& ctx) {
   server::raise_fd_limit();
   core::set_nonblocking(ctx.listener());
   CoroLoop loop;
+  loop.set_sweep_interval(server::sweep_interval(ctx.options()));
   Counters counters(ctx);
   accept_connections(loop, ctx, counters);
   loop.run();  // until a stop; suspended coroutines are destroyed, closing their connections

@@ -41,7 +41,7 @@ int serve(server::ServerContext& ctx) {
       ::close(ctx.listener());
       core::ShutdownOnStop wake_read(conn.get());
       auto session = ctx.sessions()();
-      server::serve_blocking_connection(conn.get(), *session);
+      server::serve_blocking_connection(conn.get(), *session, ctx.options());
       return 0;
     });
     if (pid < 0) {

@@ -25,9 +25,11 @@
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
 #include "servers/common/acceptor.hpp"
+#include "servers/common/request_timer.hpp"
 #include "servers/common/send_outbox.hpp"
 #include "servers/event/event_connection.hpp"
 #include "servers/event/stalled_clients.hpp"
+#include "servers/event/uring_conn.hpp"
 #include "servers/event/uring_ring.hpp"
 
 using namespace netlab;
@@ -46,25 +48,7 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kSendChunk = 64 * 1024;
 constexpr size_t kOwnBuffer = 16 * 1024;  // fallback without a buffer ring: one per connection
 
-// What a completion is for: the op field of its UringTag.
-enum Op : uint8_t { kAccept = 1, kRecv, kSend, kStop, kAcceptRetry, kIgnore };
-
-struct Conn {
-  core::Fd fd;
-  uint32_t gen;
-  std::unique_ptr<proto::Session> session;
-  proto::Outbox out;
-  std::vector<char> send_buf;  // what the in-flight send reads: the Outbox may reallocate meanwhile
-  std::vector<char> own_buf;   // recv buffer, only without a buffer ring
-  Clock::time_point send_since{};
-  bool recv_armed = false;
-  bool send_inflight = false;
-  bool reading_over = false;  // peer closed or the session asked to close
-  bool paused = false;        // output above the cap: recv not re-armed
-  bool closing = false;
-
-  UringTag tag(Op op) const { return {op, gen, fd.get()}; }
-};
+using namespace server::uring;
 
 class UringServer {
  public:
@@ -82,7 +66,7 @@ class UringServer {
   void on_send(Conn& c, int res);
   void pump(Conn& c);
   void begin_close(Conn& c);
-  void sweep_stalled();
+  void sweep();
   void accept_out_of_fds(int err, bool still_armed);
 
   const server::ServerContext& ctx_;
@@ -114,10 +98,12 @@ void UringServer::arm_recv(Conn& c) {
 int UringServer::run() {
   arm_accept();
   ring_->poll_readable(core::stop_fd(), {kStop, 0, 0});
-  auto next_sweep = Clock::now() + std::chrono::seconds(1);
+  const auto sweep_every = server::sweep_interval(ctx_.options());
+  const __kernel_timespec wait{sweep_every.count() / 1000, sweep_every.count() % 1000 * 1'000'000};
+  auto next_sweep = Clock::now() + sweep_every;
   bool stopping = false;
   while (!stopping) {
-    ring_->wait_and_reap({1, 0}, [&](const io_uring_cqe& cqe) {
+    ring_->wait_and_reap(wait, [&](const io_uring_cqe& cqe) {
       UringTag tag = UringTag::unpack(io_uring_cqe_get_data64(&cqe));
       switch (tag.op) {
         case kAccept: on_accept(cqe); break;
@@ -141,8 +127,8 @@ int UringServer::run() {
       }
     });
     if (auto now = Clock::now(); now >= next_sweep) {
-      sweep_stalled();
-      next_sweep = now + std::chrono::seconds(1);
+      sweep();
+      next_sweep = now + sweep_every;
     }
   }
   if (stalled_.count() > 0) server::log(ctx_, "closed " + std::to_string(stalled_.count()) + " stalled connections");
@@ -169,7 +155,7 @@ void UringServer::on_accept(const io_uring_cqe& cqe) {
   }
   int n = fd.get();
   if (static_cast<size_t>(n) >= conns_.size()) conns_.resize(static_cast<size_t>(n) + 1024);
-  auto c = std::make_unique<Conn>();
+  auto c = std::make_unique<Conn>(ctx_.options());
   c->fd = std::move(fd);
   c->gen = next_gen_++;
   c->session = ctx_.sessions()();
@@ -242,6 +228,7 @@ void UringServer::on_send(Conn& c, int res) {
 
 void UringServer::pump(Conn& c) {
   if (c.closing || c.send_inflight) return;
+  c.timer.update(*c.session, c.out);
   if (c.out.empty()) {
     if (c.reading_over) begin_close(c);
     return;
@@ -266,12 +253,19 @@ void UringServer::begin_close(Conn& c) {
   if (c.recv_armed) ring_->cancel(c.tag(kRecv), {kIgnore, 0, 0});
 }
 
-void UringServer::sweep_stalled() {
+void UringServer::sweep() {
   auto now = Clock::now();
   for (auto& c : conns_) {
-    if (c && c->send_inflight && !c->closing && now - c->send_since > ctx_.options().send_timeout) {
+    if (!c || c->closing) continue;
+    if (c->send_inflight && now - c->send_since > ctx_.options().send_timeout) {
       stalled_.closed(c->out.pending_bytes());
       begin_close(*c);
+    } else if (!c->reading_over && c->timer.expired(now)) {
+      // Header or idle deadline: stop receiving, send HTTP's 408 if a request was begun, close.
+      c->reading_over = true;
+      server::time_out(*c->session, c->out);
+      if (c->recv_armed) ring_->cancel(c->tag(kRecv), {kIgnore, 0, 0});
+      pump(*c);
     }
   }
 }

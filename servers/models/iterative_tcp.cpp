@@ -24,7 +24,7 @@ int serve(server::ServerContext& ctx) {
   while (core::Fd conn = acceptor.next()) {
     core::ShutdownOnStop wake_read(conn.get());
     auto session = ctx.sessions()();
-    server::serve_blocking_connection(conn.get(), *session);
+    server::serve_blocking_connection(conn.get(), *session, ctx.options());
   }
   return 0;
 }

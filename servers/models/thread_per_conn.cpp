@@ -39,7 +39,7 @@ int serve(server::ServerContext& ctx) {
     bool started = server::start_detached_thread([&ctx, &live, fd] {
       core::Fd owned(fd);
       auto session = ctx.sessions()();
-      server::serve_blocking_connection(fd, *session);
+      server::serve_blocking_connection(fd, *session, ctx.options());
       live.remove(fd);  // before the close: a stop must never shut down a recycled descriptor
     });
     if (!started) {

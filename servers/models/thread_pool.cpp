@@ -90,7 +90,7 @@ int serve(server::ServerContext& ctx) {
           break;  // stopping
         }
         auto session = ctx.sessions()();
-        server::serve_blocking_connection(conn.get(), *session);
+        server::serve_blocking_connection(conn.get(), *session, ctx.options());
         live.remove(conn.get());  // before the close, so a stop never shuts a recycled fd
       }
     });

@@ -1,0 +1,164 @@
+// Hostile clients against every TCP model, with the timeouts made small by flags: a request that
+// never completes (one byte, or a slowloris trickle) is cut after --header-timeout and HTTP gets
+// 408; an idle keep-alive connection is closed after --idle-timeout; a client that sends without
+// reading is dropped after --send-timeout (blocking models too); and a pool of two workers held by
+// two slowloris clients still serves a third.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/net/io.hpp"
+#include "tests/support/line_client.hpp"
+#include "tests/support/models.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace netlab::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Generous upper bounds: two loaded cores under sanitizers.
+constexpr auto kCloseWithin = 5s;
+
+std::vector<std::string> server_args(const std::string& model, std::vector<std::string> extra) {
+  std::vector<std::string> args{"--listen", "127.0.0.1:0"};
+  if (model == "reactors" || model == "processes" || model == "prefork" || model == "thread_pool") {
+    args.insert(args.end(), {"--workers", "2"});
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// Seconds until the peer closed (EOF or reset) reading and discarding everything; -1 if it did not
+// within kCloseWithin.
+double seconds_until_closed(int fd, Clock::time_point since) {
+  char buf[65536];
+  while (Clock::now() - since < kCloseWithin) {
+    ssize_t n = read_retrying(fd, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+      return std::chrono::duration<double>(Clock::now() - since).count();
+    }
+  }
+  return -1;
+}
+
+void expect_echo_served(const core::Address& addr) {
+  core::Fd fd = connect_with_timeout(addr, 10s);
+  ASSERT_TRUE(core::write_all(fd.get(), "fresh\n"));
+  EXPECT_EQ(read_line(fd.get()), "fresh\n");
+}
+
+class TimeoutTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TimeoutTest, AnUnfinishedRequestIsCutAfterTheHeaderTimeout) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       server_args(GetParam(), {"--header-timeout", "300ms", "--idle-timeout", "30s"}));
+  core::Fd fd = connect_with_timeout(server.address(), 1s);
+  auto start = Clock::now();
+  ASSERT_TRUE(core::write_all(fd.get(), "x"));
+  double closed = seconds_until_closed(fd.get(), start);
+  EXPECT_GT(closed, 0.25) << "closed before its time, or never (-1)";
+  EXPECT_LT(closed, 3.0);
+  expect_echo_served(server.address());
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(TimeoutTest, ASlowlorisTrickleDoesNotResetTheHeaderClock) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       server_args(GetParam(), {"--header-timeout", "400ms", "--idle-timeout", "30s"}));
+  core::Fd fd = connect_with_timeout(server.address(), 100ms);
+  auto start = Clock::now();
+  bool closed = false;
+  // A byte every 100 ms, never a newline: without a fixed deadline this would last forever.
+  while (!closed && Clock::now() - start < kCloseWithin) {
+    if (!core::write_all(fd.get(), "y")) break;
+    char c;
+    ssize_t n = read_retrying(fd.get(), &c, 1);  // waits up to 100 ms
+    closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+  double after = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_LT(after, 3.0) << "the trickle kept the request alive";
+  EXPECT_GT(after, 0.35);
+  expect_echo_served(server.address());
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(TimeoutTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       server_args(GetParam(), {"--idle-timeout", "300ms", "--header-timeout", "30s"}));
+  core::Fd fd = connect_with_timeout(server.address(), 1s);
+  ASSERT_TRUE(core::write_all(fd.get(), "hi\n"));
+  ASSERT_EQ(read_line(fd.get()), "hi\n");
+  double closed = seconds_until_closed(fd.get(), Clock::now());
+  EXPECT_GT(closed, 0.25) << "closed before its time, or never (-1)";
+  EXPECT_LT(closed, 3.0);
+  expect_echo_served(server.address());
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(TimeoutTest, HttpAnswersAHeadThatNeverEndsWith408) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       server_args(GetParam(), {"--proto", "http", "--header-timeout", "300ms"}));
+  core::Fd fd = connect_with_timeout(server.address(), 3s);
+  ASSERT_TRUE(core::write_all(fd.get(), "GET / HTTP/1.1\r\nHost: x\r\n"));
+  EXPECT_EQ(read_line(fd.get()), "HTTP/1.1 408 Request Timeout\r\n");
+  EXPECT_GT(seconds_until_closed(fd.get(), Clock::now()), 0);
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+TEST_P(TimeoutTest, AClientThatSendsButNeverReadsIsDroppedAfterTheSendTimeout) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       server_args(GetParam(), {"--send-timeout", "300ms", "--idle-timeout", "30s"}));
+  core::Fd fd = connect_with_timeout(server.address(), 1s);
+  int small = 4096;
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ::fcntl(fd.get(), F_SETFL, O_NONBLOCK);
+  // Lines until both directions' buffers are full: the server is stuck sending replies.
+  const std::string lines = std::string(1023, 'z') + "\n";
+  auto start = Clock::now();
+  for (auto quiet = Clock::now(); Clock::now() - quiet < 500ms && Clock::now() - start < 10s;) {
+    if (::send(fd.get(), lines.data(), lines.size(), MSG_NOSIGNAL) > 0) {
+      quiet = Clock::now();
+    } else {
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+  std::this_thread::sleep_for(1500ms);  // the send timeout plus a sweep, with room
+  // Had the server kept the connection, reading would unblock it and it would keep echoing.
+  ::fcntl(fd.get(), F_SETFL, 0);
+  EXPECT_GT(seconds_until_closed(fd.get(), Clock::now()), -1) << "still served";
+  expect_echo_served(server.address());
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, TimeoutTest, ::testing::ValuesIn(kTcpModels), [](const auto& p) { return p.param; });
+
+// The lock-out: every worker held by a client that sends a byte now and then.
+class SlowlorisPoolTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SlowlorisPoolTest, TwoSlowClientsDoNotLockATwoWorkerPoolOut) {
+  ServerProcess server("netlab-server-" + GetParam(),
+                       {"--listen", "127.0.0.1:0", "--workers", "2", "--header-timeout", "500ms"});
+  std::vector<core::Fd> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.push_back(connect_with_timeout(server.address(), 1s));
+    ASSERT_TRUE(core::write_all(slow.back().get(), "s"));
+  }
+  std::this_thread::sleep_for(100ms);  // both are with a worker now
+  for (auto& fd : slow) core::write_all(fd.get(), "s");
+  auto start = Clock::now();
+  expect_echo_served(server.address());
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 2.0);
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pools, SlowlorisPoolTest, ::testing::Values("thread_pool", "prefork"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace netlab::test
