@@ -186,6 +186,8 @@ HttpTarget decode_http_target(std::string_view target, std::string& path, bool& 
         c = static_cast<char>(hi * 16 + lo);
         i += 2;
         if (c == '\0' || c == '/' || c == '\\') return HttpTarget::kBad;
+      } else if (c == '\0') {
+        return HttpTarget::kBad;  // a literal NUL would cut the path short at open()
       }
       segment += c;
     }

@@ -113,6 +113,9 @@ TEST(HttpTargetTest, RefusesEveryWayOut) {
   EXPECT_EQ(decode_http_target("/a/.%2e/b", path, slash), HttpTarget::kForbidden);
   EXPECT_EQ(decode_http_target("/..%2fetc%2fpasswd", path, slash), HttpTarget::kBad);
   EXPECT_EQ(decode_http_target("/a%00.html", path, slash), HttpTarget::kBad);
+  using namespace std::string_view_literals;
+  EXPECT_EQ(decode_http_target("/a\0.html"sv, path, slash), HttpTarget::kBad) << "a literal NUL";
+  EXPECT_EQ(decode_http_target("/hello.txt\0/../x"sv, path, slash), HttpTarget::kBad);
   EXPECT_EQ(decode_http_target("/a%5c..%5cb", path, slash), HttpTarget::kBad);
   EXPECT_EQ(decode_http_target("etc/passwd", path, slash), HttpTarget::kBad);
   EXPECT_EQ(decode_http_target("*", path, slash), HttpTarget::kBad);
