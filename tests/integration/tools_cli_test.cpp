@@ -94,5 +94,28 @@ TEST_F(RunCliTest, ANameThatLeavesTheResultsFolderIsRefused) {
   EXPECT_FALSE(fs::exists(dir_ / "x"));
 }
 
+// Both tools: bad usage exits 2 with the tool's name first (CLI11 alone exits 105..109), and
+// --version names the version and the commit.
+TEST(ToolsCliTest, UsageErrorsExitTwoNamedAndVersionPrints) {
+  for (const std::string tool : {"netlab-run", "netlab-gate"}) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"--no-such-flag"}, {"--duet=x"}}) {
+      std::vector<std::string> argv{bin_path(tool)};
+      argv.insert(argv.end(), args.begin(), args.end());
+      auto r = run_command(argv);
+      EXPECT_EQ(r.status, 2) << tool << " " << args[0] << ": " << r.output;
+      EXPECT_EQ(r.output.rfind(tool + ": ", 0), 0u) << r.output;
+    }
+    auto version = run_command({bin_path(tool), "--version"});
+    EXPECT_EQ(version.status, 0) << version.output;
+    EXPECT_EQ(version.output.rfind(tool + " " + NETLAB_VERSION + " (git ", 0), 0u) << version.output;
+  }
+  auto sub = run_command({bin_path("netlab-gate"), "compare"});
+  EXPECT_EQ(sub.status, 2);
+  EXPECT_EQ(sub.output.rfind("netlab-gate: ", 0), 0u) << sub.output;
+  auto none = run_command({bin_path("netlab-gate")});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(none.output.rfind("netlab-gate: ", 0), 0u) << none.output;
+}
+
 }  // namespace
 }  // namespace netlab::test

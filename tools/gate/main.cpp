@@ -22,6 +22,7 @@
 #include "tools/gate/judge.hpp"
 #include "tools/gate/output.hpp"
 #include "tools/gate/run_data.hpp"
+#include "tools/run/version.hpp"
 
 #ifndef NETLAB_SOURCE_DIR
 #define NETLAB_SOURCE_DIR "."
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
       "Exit: 0 pass, 1 regression, 2 unusable (missing case, too noisy, bad config or folder, bad usage).",
       "netlab-gate");
   app.require_subcommand(1);
+  app.set_version_flag("--version", netlab::run::version_text("netlab-gate"), "Print the version and git commit, then exit");
   Options o;
   auto* compare = app.add_subcommand(
       "compare", "BASE_RUN NEW_RUN: unpaired comparison of two run folders (Mann-Whitney). AB_RUN: one folder "
@@ -174,8 +176,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (105, 106, ...) would read as something else; bad usage is 2 here.
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11's own codes (105, 106, ...) would read as something else; bad usage is 2 here, named
+    // first like every other refusal.
+    std::cerr << "netlab-gate: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
   }
 
   if (*history) {

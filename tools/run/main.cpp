@@ -25,6 +25,7 @@
 #include "tools/run/results.hpp"
 #include "tools/run/suite.hpp"
 #include "tools/run/suite_check.hpp"
+#include "tools/run/version.hpp"
 
 #ifndef NETLAB_SOURCE_DIR
 #define NETLAB_SOURCE_DIR "."
@@ -123,10 +124,11 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "Seed of the A/B order (default: the time; recorded in run.json)");
   app.add_flag("--list", list_only, "List the cases and exit");
   app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
+  app.set_version_flag("--version", version_text("netlab-run"), "Print the version and git commit, then exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     // CLI11 would exit 105..109; bad usage is 2 here, named first like every other refusal.
     std::cerr << "netlab-run: " << e.what() << "\nRun with --help for more information.\n";
     return 2;
