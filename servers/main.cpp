@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
                      (tcp ? std::string() : unused))
       ->capture_default_str();
   app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
+  app.add_option("--max-upload", options.protocol.max_upload,
+                 "file: largest PUT accepted, in bytes (suffixes K, M, G: powers of 1024); a larger one is "
+                 "refused with 413 before a byte is written, and the connection closes")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   app.add_option("--admin-notice", options.protocol.admin_notice,
                  "chat: a notice every member gets on joining; lines typed on stdin go to all at once" +
                      (tcp ? unused : std::string()));

@@ -161,6 +161,13 @@ void FileSession::put(std::string_view args, Outbox& out) {
     return;
   }
   std::string_view name = args.substr(0, sp);
+  if (size > max_upload_) {
+    reply(out, 413, "too large: " + std::to_string(size) + " bytes announced, the limit is " +
+                        std::to_string(max_upload_) + " (--max-upload)");
+    out.close_after_send();
+    state_ = State::kClosed;
+    return;
+  }
   body_left_ = size;
   body_size_ = size;
   write_errno_ = 0;

@@ -21,8 +21,11 @@ namespace netlab::proto {
 
 class FileSession final : public Session {
  public:
-  explicit FileSession(std::shared_ptr<const FileRoot> library, core::Workload workload = {})
-      : library_(std::move(library)), workload_(workload) {}
+  // A PUT announcing more than `max_upload` bytes is refused with 413 before anything is written,
+  // and the connection closes (its body is not worth reading to skip).
+  explicit FileSession(std::shared_ptr<const FileRoot> library, core::Workload workload = {},
+                       uint64_t max_upload = uint64_t{1} << 30)
+      : library_(std::move(library)), workload_(workload), max_upload_(max_upload) {}
   ~FileSession() override;
   FileSession(const FileSession&) = delete;
   FileSession& operator=(const FileSession&) = delete;
@@ -47,6 +50,7 @@ class FileSession final : public Session {
 
   std::shared_ptr<const FileRoot> library_;
   core::Workload workload_;
+  uint64_t max_upload_;
   State state_ = State::kCommand;
   std::string in_;            // a partial command frame
   uint64_t body_left_ = 0;    // PUT bytes still to come (kUpload, kDiscard)

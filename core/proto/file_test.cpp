@@ -145,6 +145,21 @@ TEST_F(FileSessionTest, AnUnfinishedCommandFrameIsAPartialRequestAnUploadBodyIsN
   EXPECT_EQ(replies(take(out))[0].first, "201 0 stored p.bin (10 bytes)");
 }
 
+TEST_F(FileSessionTest, AnUploadOverTheCapIsRefusedBeforeAnyByteIsWritten) {
+  FileSession s(lib_, {}, 1000);
+  Outbox out;
+  s.on_bytes(file_frame("PUT huge.bin 1000000000000") + "first bytes", out);
+  auto r = replies(take(out));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].first, "413 0 too large: 1000000000000 bytes announced, the limit is 1000 (--max-upload)");
+  EXPECT_TRUE(out.wants_close());
+  EXPECT_EQ(dir_entries(), (std::vector<std::string>{".hidden", "a file.txt", "b.txt", "link-out", "subdir"}))
+      << "not even a temporary file";
+  FileSession ok(lib_, {}, 1000);
+  ok.on_bytes(file_frame("PUT small.bin 1000") + std::string(1000, 's'), out);
+  EXPECT_EQ(replies(take(out))[0].first, "201 0 stored small.bin (1000 bytes)") << "the cap itself is allowed";
+}
+
 TEST_F(FileSessionTest, AbandonedUploadLeavesNothing) {
   {
     FileSession s(lib_);

@@ -101,7 +101,8 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       }
       auto library = std::make_shared<const FileRoot>(config.root);
       core::Workload workload = config.workload;
-      return [library, workload] { return std::make_unique<FileSession>(library, workload); };
+      uint64_t max_upload = config.max_upload;
+      return [library, workload, max_upload] { return std::make_unique<FileSession>(library, workload, max_upload); };
     }
     case Protocol::kChat:
       break;

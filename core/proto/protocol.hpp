@@ -18,6 +18,7 @@ struct ProtocolConfig {
   core::Workload workload;
   size_t max_line = 0;  // 0: the protocol's default
   std::string root;     // document root (http) or file library (file)
+  uint64_t max_upload = uint64_t{1} << 30;  // file: a PUT announcing more is refused (413) and closed
   std::string admin_notice;  // chat: the operator's notice every member gets on joining
 };
 
