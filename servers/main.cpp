@@ -1,7 +1,7 @@
 // The one command line every netlab-server-<model> binary shares. It parses options, opens the
 // listener, prints the ready line ("READY 127.0.0.1:43817" on stdout) and hands over to the model's
-// serve(). Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 on a set-up failure, CLI11's
-// codes for bad flags.
+// serve(). Exit status: 0 after a clean stop (SIGINT/SIGTERM) and for --help/--version, 1 on a
+// set-up failure, 2 on a usage error (one line starting with the binary's name).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@
 #include "core/net/stop.hpp"
 #include "core/util/duration.hpp"
 #include "servers/common/server.hpp"
+#include "servers/git_sha.hpp"
 
 namespace {
 
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
                  "chat: a notice every member gets on joining; lines typed on stdin go to all at once" +
                      (tcp ? unused : std::string()));
 
+  app.set_version_flag("--version", binary + " " + NETLAB_VERSION + " (git " + NETLAB_SERVER_GIT_SHA + ")",
+                       "Print the version and git commit, then exit");
   bool model_info = false;
   app.add_flag("--model-info", model_info,
                "Print one machine-readable line about this model (model=, transport=, workers=) and exit");
@@ -144,7 +147,9 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP"));
     }
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << binary << ": " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << binary << ": " << e.what() << "\nRun with --help for more information.\n";
     return 2;

@@ -73,20 +73,40 @@ TEST_P(ServerCliTest, HelpExplainsTheBinary) {
 
 TEST_P(ServerCliTest, UnknownFlagFailsWithAMessage) {
   auto r = run_command({bin_path(binary()), "--no-such-flag"});
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output.rfind(binary() + ": ", 0), 0u) << r.output;
   EXPECT_NE(r.output.find("no-such-flag"), std::string::npos) << r.output;
 }
 
 TEST_P(ServerCliTest, BadAddressFailsWithAMessage) {
   auto r = run_command({bin_path(binary()), "--listen", "127.0.0.1:99999"});
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output.rfind(binary() + ": ", 0), 0u) << r.output;
   EXPECT_NE(r.output.find("0 to 65535"), std::string::npos) << r.output;
 }
 
 TEST_P(ServerCliTest, BadDurationFailsWithAMessage) {
   auto r = run_command({bin_path(binary()), "--cpu-work", "5parsecs"});
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output.rfind(binary() + ": ", 0), 0u) << r.output;
   EXPECT_NE(r.output.find("bad duration"), std::string::npos) << r.output;
+}
+
+TEST_P(ServerCliTest, BadValuesAndTimeoutsAreUsageErrors) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--workers", "0"}, {"--workers", "lots"},
+                                        {"--header-timeout", "0"}, {"--idle-timeout", "soon"}, {"--listen"}}) {
+    args.insert(args.begin(), bin_path(binary()));
+    auto r = run_command(args);
+    EXPECT_EQ(r.status, 2) << args[1] << ": " << r.output;
+    EXPECT_EQ(r.output.rfind(binary() + ": ", 0), 0u) << r.output;
+  }
+}
+
+TEST_P(ServerCliTest, VersionNamesTheCommit) {
+  auto r = run_command({bin_path(binary()), "--version"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output.rfind(binary() + " ", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find("(git "), std::string::npos) << r.output;
 }
 
 TEST_P(ServerCliTest, PortInUseFailsWithAMessage) {
