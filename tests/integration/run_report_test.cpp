@@ -172,6 +172,27 @@ TEST_F(ReportTest, AnInterruptedCaseIsNamedButNeitherTabledNorDrawn) {
   EXPECT_NE(html.find("Interrupted, left out of the tables and charts"), std::string::npos);
 }
 
+TEST_F(ReportTest, UnansweredConnectionsAreShownWhenThereAreAny) {
+  // The load generator's conns_unanswered column, non-zero in one row only.
+  auto text = slurp(dir_ / "summary.csv");
+  std::istringstream in(text);
+  std::ofstream out(dir_ / "summary.csv");
+  bool header = true;
+  for (std::string line; std::getline(in, line); header = false) {
+    out << line << (header ? ",connections_established,conns_unanswered"
+                           : line.starts_with("epoll-echo-c10-rep2,") ? ",10,3" : ",1,0")
+        << "\n";
+  }
+  out.close();
+  run::make_report(dir_.string(), kScripts.string());
+  std::string md = slurp(dir_ / "summary.md");
+  EXPECT_TRUE(std::regex_search(md, std::regex(R"(\| epoll-echo-c10-rep2 .*\| 3 of 10 connections never answered \|)")))
+      << md;
+  EXPECT_EQ(md.find("0 of 1 connections"), std::string::npos) << md;
+  std::string html = slurp(dir_ / "report.html");
+  EXPECT_NE(html.find("<th>unanswered conns</th>"), std::string::npos);
+}
+
 TEST_F(ReportTest, OneRepetitionHasNoByCaseTable) {
   // Keep only the rep1 rows: bars collapse, the collapsed table is not worth showing.
   auto text = slurp(dir_ / "summary.csv");
@@ -191,6 +212,7 @@ TEST_F(ReportTest, OneRepetitionHasNoByCaseTable) {
   EXPECT_TRUE(fs::exists(dir_ / "charts/data/spectrum-epoll-echo-c10-rep1.dat"));
   EXPECT_EQ(slurp(dir_ / "report.html").find("By case"), std::string::npos);
   EXPECT_EQ(slurp(dir_ / "summary.md").find("By case"), std::string::npos);
+  EXPECT_EQ(slurp(dir_ / "report.html").find("unanswered conns"), std::string::npos);  // none to show
 }
 
 }  // namespace

@@ -45,6 +45,12 @@ connections = [4]
   auto summary = lines(run / "summary.csv");
   ASSERT_EQ(summary.size(), 3u) << r.output;
   EXPECT_EQ(summary[0].rfind("case,group,model,", 0), 0u);
+  // The load generator's newest columns are carried, filled in (0 for echo's status classes).
+  EXPECT_NE(summary[0].find(",status_1xx,status_2xx,status_3xx,status_4xx,status_5xx,conn_answers_fewest,"
+                            "conn_answers_most,conns_unanswered"),
+            std::string::npos)
+      << summary[0];
+  EXPECT_EQ(summary[1].substr(summary[1].size() - 2), ",0") << summary[1];  // conns_unanswered
   EXPECT_NE(summary[1].find("thread_per_conn-echo-c4"), std::string::npos);
   EXPECT_NE(summary[1].find(",ok,"), std::string::npos) << summary[1];
   EXPECT_NE(summary[2].find(",ok,"), std::string::npos) << summary[2];

@@ -54,7 +54,8 @@ const std::vector<std::string>& loadgen_columns() {
       "latency_p999_us", "latency_p9999_us", "latency_max_us", "service_p50_us", "service_p99_us",
       "connect_p50_us", "connect_p99_us", "late_sends", "udp_lost", "udp_duplicate", "udp_late",
       "loadgen_cpu_pct", "loop_lag_max_us", "generator_bottleneck", "exit_reason", "throughput_mbps",
-      "loop_wakeups", "coalescing_naps"};
+      "loop_wakeups", "coalescing_naps", "status_1xx", "status_2xx", "status_3xx", "status_4xx", "status_5xx",
+      "conn_answers_fewest", "conn_answers_most", "conns_unanswered"};
   return columns;
 }
 

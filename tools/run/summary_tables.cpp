@@ -1,5 +1,6 @@
 #include "tools/run/summary_tables.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -116,8 +117,21 @@ Table cost_table(const std::vector<Row>& rows) {
   return t;
 }
 
+// Connections that got no answer in the measured window: a server that starves some clients
+// while serving others looks healthy by TPS alone.
+std::string unanswered_note(const Row& r) {
+  if (field_num(r, "conns_unanswered") <= 0) return "";
+  return field(r, "conns_unanswered") + " of " + field(r, "connections_established") + " connections never answered";
+}
+
 std::string row_note(const Row& r) {
-  return field(r, "reason") + (field(r, "generator_bottleneck") == "1" ? " load generator was the bottleneck" : "");
+  std::string note = field(r, "reason");
+  for (const std::string& more : {field(r, "generator_bottleneck") == "1" ? "load generator was the bottleneck"
+                                                                          : std::string(),
+                                  unanswered_note(r)}) {
+    if (!more.empty()) note += (note.empty() ? "" : "; ") + more;
+  }
+  return note;
 }
 
 }  // namespace
@@ -239,13 +253,17 @@ std::string html_tables(const std::vector<Row>& rows, const std::vector<NotesRow
       {"connections_established", "conns"}, {"server_cpu_pct", "server CPU %"},
       {"server_pss_peak_kb", "server PSS KiB"}, {"server_threads_peak", "threads"},
       {"server_processes_peak", "procs"}, {"generator_bottleneck", "gen. bottleneck"}, {"reason", "reason"}};
+  std::vector<std::pair<std::string, std::string>> shown = cols;
+  if (std::any_of(rows.begin(), rows.end(), [](const Row& r) { return field_num(r, "conns_unanswered") > 0; })) {
+    shown.insert(shown.end() - 1, {"conns_unanswered", "unanswered conns"});  // before the reason
+  }
   std::vector<std::string> head;
-  for (const auto& c : cols) head.push_back(c.second);
+  for (const auto& c : shown) head.push_back(c.second);
   Table t;
   std::vector<bool> failed;
   for (const auto& r : rows) {
     t.emplace_back();
-    for (const auto& c : cols) t.back().push_back(field(r, c.first));
+    for (const auto& c : shown) t.back().push_back(field(r, c.first));
     failed.push_back(field(r, "status") != "ok");
   }
   html << "<h2>" << (has_repetitions(rows) ? "Every run" : "Summary") << "</h2>\n" << html_table(head, t, failed);
