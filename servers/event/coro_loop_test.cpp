@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/net/fd.hpp"
+#include "tests/support/socket_pair.hpp"
 
 namespace netlab::server {
 namespace {
@@ -18,15 +19,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = CoroLoop::Clock;
 
-struct SocketPair {
-  core::Fd a, b;
-};
-
-SocketPair socket_pair() {
-  int fds[2];
-  EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-  return {core::Fd(fds[0]), core::Fd(fds[1])};
-}
+using test::socket_pair;
+using test::SocketPair;
 
 void fill(int fd) {
   static const std::string chunk(65536, 'x');

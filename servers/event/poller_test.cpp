@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/net/fd.hpp"
+#include "tests/support/socket_pair.hpp"
 
 namespace netlab::server {
 namespace {
@@ -27,15 +28,8 @@ struct Variant {
 
 void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
 
-struct SocketPair {
-  core::Fd a, b;
-};
-
-SocketPair socket_pair() {
-  int fds[2];
-  EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-  return {core::Fd(fds[0]), core::Fd(fds[1])};
-}
+using test::socket_pair;
+using test::SocketPair;
 
 class PollerTest : public ::testing::TestWithParam<Variant> {
  protected:
