@@ -7,7 +7,7 @@
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
 // Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 & netlab-loadgen --target 127.0.0.1:9000 -d 2s
-// Exit status: 0 clean, 1 runtime failure, 2 bad usage, 3 preflight refused, 4 error rate too high.
+// Exit status: 0 clean, 1 runtime failure, 2 bad usage, 3 preflight refused, 4 error rate too high, 130 interrupted.
 #include <poll.h>
 #include <sys/resource.h>
 
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   for (;;) {
     pollfd pfd{core::stop_fd(), POLLIN, 0};
     ::poll(&pfd, 1, 5);
-    if (core::stop_requested()) stop_all("interrupted", 0);
+    if (core::stop_requested()) stop_all("interrupted", 130);  // 128 + SIGINT, like netlab-run
     bool finished = collector.all_finished();
     if (!collector.all_flushed(expected) && !finished) continue;
     Metrics interval;

@@ -7,7 +7,8 @@ void add_options(CLI::App& app, Options& o) {
   app.footer(
       "Durations take units: 500us, 250ms, 10s, 2m.\n"
       "Exit status: 0 clean run, 1 runtime failure (target unreachable, every connection failed),\n"
-      "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate.");
+      "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate,\n"
+      "130 interrupted (SIGINT/SIGTERM; what was measured is still printed and written).");
   // Required, but checked after parsing (options.cpp), so an unknown flag is named first.
   app.add_option("--target", o.target_text, "HOST:PORT, or http://host:port/path (implies --proto http); required");
   app.add_option("--proto", o.proto_text, "Protocol: echo (newline-framed), http (HTTP/1.1 GET), file (GET/PUT transfers), chat (UDP room)")->capture_default_str();

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 #include "core/net/socket.hpp"
+#include "core/process/child_process.hpp"
 #include "tests/integration/loadgen_test_support.hpp"
 
 namespace netlab::test {
@@ -96,6 +98,34 @@ TEST(LoadgenFaultsTest, ServerKilledMidRunGivesErrnoNonZeroExitAndTheCsv) {
   EXPECT_EQ(row["exit_reason"], "all connections failed");
   EXPECT_LT(num(row, "duration_s"), 20);  // it gave up instead of running on against nothing
   EXPECT_NE(read_text(series.path()).find(",1,"), std::string::npos);
+}
+
+// Ctrl-C: exit 130 as netlab-run does, so a script can tell a cut-short run from a clean one, and
+// what was measured before the signal is still summarised and written.
+TEST(LoadgenFaultsTest, InterruptExits130AndKeepsWhatWasMeasured) {
+  ServerProcess server("netlab-server-epoll", {"--listen", "127.0.0.1:0"});
+  TempPath csv(".csv"), series(".csv");
+  process::SpawnOptions spawn;
+  spawn.stdout_pipe = true;
+  spawn.stderr_to_stdout = true;
+  process::ChildProcess loadgen({bin_path("netlab-loadgen"), "--target", server.address().to_string(), "-c", "2",
+                                 "-d", "20s", "--quiet", "--csv", csv.path(), "--timeseries", series.path()},
+                                spawn);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (read_text(series.path()).find(",1,") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  loadgen.signal(SIGINT);
+  std::string output;
+  loadgen.read_to_end(output, std::chrono::seconds(10));
+  auto exit = loadgen.wait(std::chrono::seconds(10));
+  ASSERT_TRUE(exit) << "netlab-loadgen still running 10 s after SIGINT";
+  EXPECT_TRUE(exit->exited && exit->status == 130) << exit->describe() << "\n" << output;
+  EXPECT_NE(output.find("run ended: interrupted"), std::string::npos) << output;
+  auto row = read_summary(csv.path());
+  EXPECT_EQ(row["exit_reason"], "interrupted");
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_LT(num(row, "duration_s"), 20);
 }
 
 TEST(LoadgenFaultsTest, OpenLoopShowsAStallInCorrectedLatencyNotInServiceTime) {
