@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   CLI::App app(std::string(info.summary) + "\n\nOn start it prints 'READY <bound address>' on stdout; SIGINT or SIGTERM stops it cleanly (exit 0).",
                binary);
   app.get_formatter()->column_width(34);
-  std::string listen = "0.0.0.0:9000";
+  std::string listen = "127.0.0.1:9000";  // loopback: the file protocol's PUT is not for every network
   std::string proto = "echo";
   std::string cpu_work = "0";
   uint64_t cpu_spin = 0;
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   options.queue = 1024;
   size_t max_line = 0;
 
-  app.add_option("-l,--listen", listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
+  app.add_option("-l,--listen", listen, "Address to listen on, HOST:PORT (port 0 picks a free one; 0.0.0.0:PORT for every interface)")
       ->capture_default_str();
   app.add_option("-p,--proto", proto, "Protocol to serve: " + [] {
     std::string names;

@@ -69,6 +69,8 @@ TEST_P(ServerCliTest, HelpExplainsTheBinary) {
   EXPECT_NE(r.output.find("--listen"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("READY"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--cpu-work"), std::string::npos);
+  // Loopback unless asked: the file protocol's PUT must not face every network by default.
+  EXPECT_NE(r.output.find("=127.0.0.1:9000 "), std::string::npos) << r.output;
 }
 
 TEST_P(ServerCliTest, UnknownFlagFailsWithAMessage) {
