@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/process/child_process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_dir.hpp"
 
@@ -124,11 +125,16 @@ count_instructions = false
   // The same binaries on both sides: the gate finds the server's system calls per request
   // unchanged (exact counts). Only the server's: 500 requests under a sanitizer are slow enough
   // that the load generator's own count, which includes its 5 ms polling, moves by a few percent.
+  // Under a sanitizer the server's count moves too (a fresh-clone ASan run measured 6.39 and 0.79
+  // system calls per request for one binary: time-driven wake-ups of a slowed server land
+  // unevenly on the short and the long count), so there only the metric's presence is checked.
   auto gate = run_command({bin_path("netlab-gate"), "compare", run.string()}, "", std::chrono::seconds(30));
   auto at = gate.output.find("server_syscalls_per_req");
   ASSERT_NE(at, std::string::npos) << gate.output;
   std::string line = gate.output.substr(at, gate.output.find('\n', at) - at);
-  EXPECT_NE(line.find("unchanged"), std::string::npos) << gate.output;
+  if (!kSanitized) {
+    EXPECT_NE(line.find("unchanged"), std::string::npos) << gate.output;
+  }
 }
 
 TEST_F(RunnerTest, ACaseThatCannotStartIsRecordedAndTheSuiteGoesOn) {
