@@ -36,10 +36,28 @@ void FileSession::reply(Outbox& out, int code, std::string_view message, uint64_
 }
 
 void FileSession::on_bytes(std::string_view data, Outbox& out) {
+  out.set_input_held(false);
+  if (held_.empty()) {
+    take_input(data, out);
+    return;
+  }
+  // Commands kept back while the outbox was full come first, then what just arrived.
+  std::string input = std::move(held_);
+  held_.clear();
+  input.append(data);
+  take_input(input, out);
+}
+
+void FileSession::take_input(std::string_view data, Outbox& out) {
   while (!data.empty() && state_ != State::kClosed) {
     if (state_ == State::kUpload || state_ == State::kDiscard) {
       data.remove_prefix(upload(data, out));
       continue;
+    }
+    if (out.full()) {
+      held_.assign(data);  // bounded: the model stops reading while the outbox is full
+      out.set_input_held(true);
+      return;
     }
     std::string_view text;
     size_t frame_len = 0;

@@ -38,6 +38,8 @@ class FileSession final : public Session {
  private:
   enum class State { kCommand, kUpload, kDiscard, kClosed };
 
+  // on_bytes without the held input: parses frames and upload bytes from `data`.
+  void take_input(std::string_view data, Outbox& out);
   void command(std::string_view text, Outbox& out);
   void list(Outbox& out);
   void get(std::string_view name, Outbox& out);
@@ -53,6 +55,7 @@ class FileSession final : public Session {
   uint64_t max_upload_;
   State state_ = State::kCommand;
   std::string in_;            // a partial command frame
+  std::string held_;          // input not yet parsed because the outbox was full (Outbox flow control)
   uint64_t body_left_ = 0;    // PUT bytes still to come (kUpload, kDiscard)
   uint64_t body_size_ = 0;
   std::string put_name_;      // the name the upload lands under

@@ -53,9 +53,9 @@ class FileSessionTest : public ::testing::Test {
   std::string run(std::string_view input, bool* closed = nullptr) {
     FileSession s(lib_);
     Outbox out;
-    s.on_bytes(input, out);
+    std::string reply = test::feed_and_drain(s, input, out);
     if (closed) *closed = out.wants_close();
-    return take(out);
+    return reply;
   }
   std::vector<std::string> dir_entries() const {
     std::vector<std::string> names;
@@ -202,6 +202,28 @@ TEST_F(FileSessionTest, EverySplitOfAMergedConversationGivesTheSameReplies) {
   for (char c : input) s.on_bytes(std::string_view(&c, 1), out);
   EXPECT_EQ(take(out), whole);
   EXPECT_TRUE(out.wants_close());
+}
+
+// Pipelined GETs from a client that never reads: at most Outbox::kMaxFiles files open at once;
+// the rest wait unparsed (even a frame split across reads) until the model drains and calls
+// on_bytes({}), and every reply comes, in order.
+TEST_F(FileSessionTest, PipelinedGetsWaitWhileTheOutboxIsFull) {
+  std::string input;
+  for (int i = 0; i < 50; ++i) input += file_frame(i % 2 ? "GET b.txt" : "GET a file.txt");
+  input += file_frame("LIST");
+  FileSession s(lib_);
+  Outbox out;
+  s.on_bytes(std::string_view(input).substr(0, input.size() - 3), out);  // the LIST frame split
+  EXPECT_TRUE(out.input_held());
+  EXPECT_EQ(out.pending_files(), Outbox::kMaxFiles);
+  s.on_bytes(std::string_view(input).substr(input.size() - 3), out);  // more arrives while held
+  EXPECT_EQ(out.pending_files(), Outbox::kMaxFiles);
+  std::string all = take(out) + test::feed_and_drain(s, {}, out);
+  EXPECT_FALSE(out.input_held());
+  auto r = replies(all);
+  ASSERT_EQ(r.size(), 51u);
+  for (size_t i = 0; i < 50; ++i) EXPECT_EQ(r[i].second, i % 2 ? "bee\n" : "hello") << i;
+  EXPECT_EQ(r[50].first.substr(0, 4), "200 ");
 }
 
 TEST_F(FileSessionTest, HostileFramesCloseTheConnection) {

@@ -104,12 +104,17 @@ void HttpSession::on_bytes(std::string_view data, Outbox& out) {
   }
   std::string_view buf = carried ? std::string_view(in_) : data;
   size_t used = 0;
+  out.set_input_held(false);
   while (!closed_ && used < buf.size()) {
     if (body_left_ > 0) {
       uint64_t skip = std::min<uint64_t>(body_left_, buf.size() - used);
       used += static_cast<size_t>(skip);
       body_left_ -= skip;
       continue;
+    }
+    if (out.full()) {
+      out.set_input_held(true);  // pipelined requests wait, unparsed, until the replies drain
+      break;
     }
     HttpRequest req;
     size_t head_len = 0;

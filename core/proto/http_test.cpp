@@ -48,9 +48,9 @@ class HttpSessionTest : public ::testing::Test {
   std::string run(std::string_view input, bool* closed = nullptr, bool with_root = true) {
     HttpSession s(with_root ? root_ : nullptr);
     Outbox out;
-    s.on_bytes(input, out);
+    std::string reply = test::feed_and_drain(s, input, out);
     if (closed) *closed = out.wants_close();
-    return without_dates(take(out));
+    return without_dates(reply);
   }
 
   static std::string get(std::string_view target) {
@@ -107,6 +107,40 @@ TEST_F(HttpSessionTest, PipelinedRequestsAreAnsweredInOrderWhateverTheSplit) {
     reply += take(out);
     ASSERT_EQ(without_dates(reply), whole) << "cut at " << cut;
   }
+}
+
+// A client that pipelines many GETs and never reads must not make the server open a file per
+// queued reply: the session stops at the Outbox's budget, keeps the rest unparsed, and goes on
+// when the model drained the replies and calls on_bytes({}).
+TEST_F(HttpSessionTest, PipelinedGetsWaitWhileTheOutboxIsFull) {
+  std::string input;
+  for (int i = 0; i < 100; ++i) input += get("/hello.txt");
+  HttpSession s(root_);
+  Outbox out;
+  s.on_bytes(input, out);
+  EXPECT_TRUE(out.full());
+  EXPECT_TRUE(out.input_held());
+  EXPECT_EQ(out.pending_files(), Outbox::kMaxFiles) << "one open file per queued reply, up to the budget";
+  std::string reply = take(out);
+  s.on_bytes({}, out);  // as a model does once the outbox drained
+  EXPECT_EQ(out.pending_files(), Outbox::kMaxFiles);
+  reply += take(out);
+  reply += test::feed_and_drain(s, {}, out);
+  EXPECT_FALSE(out.input_held());
+  size_t answers = 0;
+  for (size_t at = 0; (at = reply.find("hello world\n", at)) != std::string::npos; at += 12) ++answers;
+  EXPECT_EQ(answers, 100u);
+  // Replies of bytes only (404s) are bounded by bytes instead.
+  std::string missing;
+  for (int i = 0; i < 5000; ++i) missing += get("/missing");
+  HttpSession m(root_);
+  m.on_bytes(missing, out);
+  EXPECT_TRUE(out.input_held());
+  EXPECT_LE(out.pending_bytes(), Outbox::kMaxBytes + 1024);
+  std::string all = take(out) + test::feed_and_drain(m, {}, out);
+  size_t not_found = 0;
+  for (size_t at = 0; (at = all.find(" 404 ", at)) != std::string::npos; ++at) ++not_found;
+  EXPECT_EQ(not_found, 5000u);
 }
 
 TEST_F(HttpSessionTest, ByteByByteInputStillWorks) {

@@ -19,6 +19,7 @@ void Outbox::send_file(FileRange range) {
     return;
   }
   pending_ += range.length;
+  ++files_;
   Chunk chunk;
   chunk.range = std::move(range);
   chunk.is_file = true;
@@ -48,6 +49,7 @@ void Outbox::consume(uint64_t n) {
     front.range.length -= n;
     if (front.range.length == 0) {
       front.range.file.reset();  // close the file now, not when the slot is reused
+      --files_;
       pop_front();
     }
     return;

@@ -2,7 +2,16 @@
 //
 // A session only appends; the model that owns the socket drains it (write/send for bytes,
 // sendfile for file ranges) and, when it cannot write everything at once, keeps the rest here with
-// write interest. pending_bytes() lets a model cap what a client that never reads can make it hold.
+// write interest.
+//
+// Flow control, so that a client that pipelines requests and never reads cannot make the server
+// hold unbounded memory or one open file per queued reply:
+//   - the model stops reading a connection while its outbox is full() (more than kMaxBytes queued,
+//     or kMaxFiles open files waiting to be sent);
+//   - a session stops taking further requests from input it already has once the outbox is full,
+//     keeps that input unparsed and says so with set_input_held(true);
+//   - once the outbox is no longer full, the model calls the session's on_bytes({}) to go on, before
+//     it reads more.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +38,9 @@ class Outbox {
     bool is_file = false;
   };
 
+  static constexpr uint64_t kMaxBytes = 256 * 1024;
+  static constexpr size_t kMaxFiles = 8;
+
   void write(std::string_view bytes);
   void send_file(FileRange range);
   // Closes the connection once everything queued before this call is sent.
@@ -36,6 +48,12 @@ class Outbox {
 
   bool empty() const { return pending_ == 0; }
   uint64_t pending_bytes() const { return pending_; }
+  // Open files queued (file ranges not yet sent).
+  size_t pending_files() const { return files_; }
+  bool full() const { return pending_ > kMaxBytes || files_ >= kMaxFiles; }
+  // The session kept complete requests back because the outbox was full (see above).
+  bool input_held() const { return input_held_; }
+  void set_input_held(bool held) { input_held_ = held; }
   bool wants_close() const { return close_after_; }
 
   // For the model draining it: the first chunk, and how much of it was sent.
@@ -55,7 +73,9 @@ class Outbox {
   std::string spare_;      // a drained byte buffer kept for reuse
   size_t front_sent_ = 0;  // bytes of the front byte chunk already sent
   uint64_t pending_ = 0;
+  size_t files_ = 0;
   bool close_after_ = false;
+  bool input_held_ = false;
 };
 
 }  // namespace netlab::proto

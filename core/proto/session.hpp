@@ -21,7 +21,10 @@ class Session {
  public:
   virtual ~Session() = default;
   // Bytes just received, in order. Replies go to `out`; after out.wants_close() the model sends
-  // what is queued, closes, and calls nothing more.
+  // what is queued, closes, and calls nothing more. A session whose replies can outgrow its input
+  // (a file per request) stops before a request while out.full(), keeps the rest and sets
+  // out.set_input_held(true); the model calls on_bytes({}) once the outbox is no longer full
+  // (Outbox's flow control).
   virtual void on_bytes(std::string_view data, Outbox& out) = 0;
   // The peer finished sending (read returned 0). Default: close once the outbox is drained.
   virtual void on_peer_closed(Outbox& out) { out.close_after_send(); }

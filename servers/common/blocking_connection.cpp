@@ -81,9 +81,13 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
       return;
     }
     session.on_bytes({buf, static_cast<size_t>(n)}, out);
-    // kWouldBlock here means SO_SNDTIMEO passed with nothing sent: the client stopped reading.
-    if (send_outbox(fd, out) != SendResult::kDone || out.wants_close()) {
-      return;
+    for (;;) {
+      // kWouldBlock here means SO_SNDTIMEO passed with nothing sent: the client stopped reading.
+      if (send_outbox(fd, out) != SendResult::kDone || out.wants_close()) {
+        return;
+      }
+      if (!out.input_held()) break;
+      session.on_bytes({}, out);  // requests held back while the outbox was full (Outbox flow control)
     }
     timer.update(session, out);
   }

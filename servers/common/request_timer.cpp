@@ -43,6 +43,23 @@ void RequestTimer::arm(bool output_queued, Clock::time_point now) {
   }
 }
 
+RequestTimer::Clock::time_point RequestTimer::quiet_since() const {
+  switch (kind_) {
+    case Kind::kIdle: return deadline_ - idle_;
+    case Kind::kHeader: return header_started_;
+    case Kind::kNone: break;
+  }
+  return Clock::time_point::max();
+}
+
+RequestTimer::Clock::time_point quiet_since(const RequestTimer& timer, const proto::Session& session,
+                                            const proto::Outbox& out, bool reading_over) {
+  if (reading_over || !out.empty() || out.wants_close() || session.partial_request()) {
+    return RequestTimer::Clock::time_point::max();
+  }
+  return timer.quiet_since();
+}
+
 void time_out(proto::Session& session, proto::Outbox& out) {
   if (session.partial_request()) {
     session.on_request_timeout(out);

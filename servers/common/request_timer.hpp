@@ -40,6 +40,10 @@ class RequestTimer {
   // Clock::time_point::max() when there is none.
   Clock::time_point deadline() const { return deadline_; }
   bool expired(Clock::time_point now) const { return now >= deadline_; }
+  // Since when the connection has waited for a request with nothing begun and nothing to send: its
+  // accept, or the moment its last reply drained. max() otherwise. Call only when the session has
+  // no partial request (a header deadline is then the first request's, counted from the accept).
+  Clock::time_point quiet_since() const;
 
  private:
   void arm(bool output_queued, Clock::time_point now);
@@ -51,6 +55,12 @@ class RequestTimer {
   Kind kind_ = Kind::kHeader;
   bool in_header_ = true;
 };
+
+// Since when a connection has waited quietly for a request (RequestTimer::quiet_since), or max()
+// while it is busy: a request begun, output queued, or reading over. At --max-conns an event model
+// closes the connection quiet the longest to admit a new one (nginx's reusable connections).
+RequestTimer::Clock::time_point quiet_since(const RequestTimer& timer, const proto::Session& session,
+                                            const proto::Outbox& out, bool reading_over);
 
 // A deadline passed: the session answers a partial request (HTTP: 408), and the outbox asks to
 // close once that is sent. The model calls the session no more.

@@ -10,14 +10,21 @@
 namespace netlab::server {
 
 EventConnection::EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session,
-                                 const ServerOptions& options)
-    : fd_(std::move(fd)), session_(std::move(session)), timer_(options) {}
+                                 const ServerOptions& options, uint64_t serial)
+    : fd_(std::move(fd)), session_(std::move(session)), timer_(options), serial_(serial) {}
 
 EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool drain) {
   while (!reading_over_ && !out_.wants_close()) {
-    if (out_.pending_bytes() > kOutputCap) {
+    if (out_.full()) {
       paused_ = true;  // backpressure: let the socket drain before reading more
       break;
+    }
+    if (out_.input_held()) {
+      session_->on_bytes({}, out_);  // requests kept back while the outbox was full come first
+      if (send() == Step::kClose) {
+        return Step::kClose;
+      }
+      continue;
     }
     ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
     if (n > 0) {
@@ -35,7 +42,7 @@ EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool dra
     if (send() == Step::kClose) {
       return Step::kClose;
     }
-    if (!drain) {
+    if (!drain && !out_.input_held()) {
       break;
     }
   }
@@ -48,10 +55,11 @@ EventConnection::Step EventConnection::on_writable(std::span<char> buf, bool dra
     return Step::kClose;
   }
   timer_.update(*session_, out_);
-  if (paused_ && out_.pending_bytes() <= kOutputCap) {
+  if (paused_ && !out_.full()) {
     paused_ = false;
-    // Edge-triggered: the data that arrived while paused raised no new edge, so read it now.
-    if (drain) {
+    // Requests held back go on now; and edge-triggered, the data that arrived while paused raised
+    // no new edge, so read it now.
+    if (drain || out_.input_held()) {
       return on_readable(buf, drain);
     }
   }
@@ -93,6 +101,10 @@ uint32_t EventConnection::wanted() const {
 
 bool EventConnection::stalled(Clock::time_point now, std::chrono::milliseconds timeout) const {
   return !out_.empty() && blocked_since_ != Clock::time_point{} && now - blocked_since_ > timeout;
+}
+
+EventConnection::Clock::time_point EventConnection::quiet_since() const {
+  return server::quiet_since(timer_, *session_, out_, reading_over_);
 }
 
 void EventConnection::flush() {

@@ -3,10 +3,11 @@
 // and sends what the session queued; what the socket cannot take now stays in the Outbox and the
 // connection asks for write interest until it drains.
 //
-// Backpressure: a client that sends without reading would make the Outbox grow without bound. Once
-// more than kOutputCap bytes are queued the connection stops reading (the client's own send buffer
-// then fills and blocks it), and resumes when the queue drains below the cap. A connection whose
-// queued output made no progress for the send timeout is closed by the loop (stalled()).
+// Backpressure: a client that sends without reading would make the Outbox grow without bound, in
+// bytes or in open files. While the Outbox is full() the connection stops reading (the client's own
+// send buffer then fills and blocks it); once it is not, the requests the session held back go on
+// (on_bytes({})), then reading resumes. A connection whose queued output made no progress for the
+// send timeout is closed by the loop (stalled()).
 //
 // Timeouts: a RequestTimer holds the header or idle deadline; the loop checks expired() on its
 // sweeps and calls time_out(), which sends HTTP's 408 where there is one and then closes.
@@ -27,14 +28,14 @@
 
 namespace netlab::server {
 
-constexpr uint64_t kOutputCap = 256 * 1024;
-
 class EventConnection {
  public:
   using Clock = std::chrono::steady_clock;
   enum class Step { kKeep, kClose };
 
-  EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session, const ServerOptions& options);
+  // `serial`: the order of its accept, which breaks ties between equally quiet connections.
+  EventConnection(core::Fd fd, std::unique_ptr<proto::Session> session, const ServerOptions& options,
+                  uint64_t serial = 0);
 
   int fd() const { return fd_.get(); }
   // Reads what is available into `buf` (once, or until EAGAIN when `drain`), feeds the session and
@@ -53,6 +54,9 @@ class EventConnection {
   // kClose when nothing is left to send; else the loop waits for writability as usual.
   Step time_out();
   uint64_t pending_bytes() const { return out_.pending_bytes(); }
+  // Since when it has waited quietly for a request; max() while busy (server::quiet_since).
+  Clock::time_point quiet_since() const;
+  uint64_t serial() const { return serial_; }
   // Best-effort last send before a stop closes the connection.
   void flush();
 
@@ -64,6 +68,7 @@ class EventConnection {
   std::unique_ptr<proto::Session> session_;
   proto::Outbox out_;
   RequestTimer timer_;
+  uint64_t serial_;
   Clock::time_point blocked_since_{};  // when the socket last refused output we had queued
   bool reading_over_ = false;          // the peer closed, or the session asked to close
   bool paused_ = false;                // output above the cap: not reading

@@ -101,7 +101,7 @@ TEST(EventConnectionTest, StopsReadingAboveTheOutputCapAndResumesBelowIt) {
     written += static_cast<size_t>(n);
   }
   EXPECT_FALSE(conn.wanted() & kReadable) << "never paused after " << written << " bytes";
-  EXPECT_LE(conn.pending_bytes(), kOutputCap + buf.size());
+  EXPECT_LE(conn.pending_bytes(), proto::Outbox::kMaxBytes + buf.size());
   // The client reads: the output drains below the cap and reading resumes.
   for (int i = 0; i < 1000 && !(conn.wanted() & kReadable); ++i) {
     drain(client);

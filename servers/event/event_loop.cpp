@@ -73,9 +73,10 @@ int EventLoop::run() {
       close(conn->fd());
     }
   }
-  if (stalled_.count() + timed_out_ + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
-    log(ctx_, label_ + "closed " + std::to_string(stalled_.count()) + " stalled connections and " +
-                  std::to_string(timed_out_) + " past their header or idle timeout; refused " +
+  if (stalled_.count() + timed_out_ + made_room_ + refused_busy_ + acceptor_.refused_out_of_fds() > 0) {
+    log(ctx_, label_ + "closed " + std::to_string(stalled_.count()) + " stalled connections, " +
+                  std::to_string(timed_out_) + " past their header or idle timeout and " +
+                  std::to_string(made_room_) + " idle ones to make room at the limit; refused " +
                   std::to_string(refused_busy_) + " at the connection limit and " +
                   std::to_string(acceptor_.refused_out_of_fds()) + " out of descriptors");
   }
@@ -92,7 +93,7 @@ void EventLoop::accept_ready() {
       case AcceptResult::kAgain: return;
       case AcceptResult::kOutOfFds: pause_accepting(); return;
     }
-    if (live_ >= max_conns_) {
+    if (live_ >= max_conns_ && !close_quietest()) {
       ++refused_busy_;
       log_once("connection limit (--max-conns " + std::to_string(max_conns_) + ") reached; refusing with a busy reply", said_cap_);
       refuse(ctx_, std::move(conn), "connection limit reached");
@@ -112,7 +113,7 @@ void EventLoop::accept_ready() {
       conns_.resize(static_cast<size_t>(fd) + 1024);
       registered_.resize(conns_.size(), 0);
     }
-    conns_[fd] = std::make_unique<EventConnection>(std::move(conn), ctx_.sessions()(), ctx_.options());
+    conns_[fd] = std::make_unique<EventConnection>(std::move(conn), ctx_.sessions()(), ctx_.options(), ++accepted_);
     registered_[fd] = kReadable;
     ++live_;
     if (edge_) {
@@ -179,6 +180,21 @@ void EventLoop::sweep_stalled() {
       }
     }
   }
+}
+
+bool EventLoop::close_quietest() {
+  EventConnection* quietest = quietest_.find(conns_, [](const EventConnection& c) {
+    return QuietestConnection::Key{c.quiet_since(), c.serial()};
+  });
+  if (quietest == nullptr) {
+    return false;
+  }
+  log_once("connection limit (--max-conns " + std::to_string(max_conns_) +
+               ") reached; closing the connections idle the longest to admit new ones",
+           said_made_room_);
+  ++made_room_;
+  close(quietest->fd());
+  return true;
 }
 
 void EventLoop::pause_accepting() {

@@ -4,7 +4,9 @@
 //
 // One loop: wait for readiness, accept new connections (until EAGAIN), serve ready connections
 // through EventConnection, and every sweep_interval() close connections whose output stalled or
-// whose header or idle deadline passed. The workload
+// whose header or idle deadline passed. At --max-conns a new connection first takes the place of
+// the one that has waited quietly the longest (no request begun, nothing to send), and gets the
+// busy reply only when every connection is busy. The workload
 // (--cpu-work, --io-delay) runs inside the loop: one slow request stalls every connection on it.
 //
 // Thread contract: run() is called on one thread and everything stays on it. The ServerContext is
@@ -19,6 +21,7 @@
 
 #include "servers/common/server.hpp"
 #include "servers/common/acceptor.hpp"
+#include "servers/common/quietest_connection.hpp"
 #include "servers/event/event_connection.hpp"
 #include "servers/event/poller.hpp"
 #include "servers/event/stalled_clients.hpp"
@@ -40,6 +43,8 @@ class EventLoop {
   void update_interest(EventConnection& conn);
   void close(int fd);
   void sweep_stalled();
+  // Closes the connection quiet the longest (EventConnection::quiet_since); false when none is.
+  bool close_quietest();
   void pause_accepting();
   void log_once(std::string_view message, bool& said);
 
@@ -60,7 +65,11 @@ class EventLoop {
   EventConnection::Clock::time_point resume_accepting_{};
   uint64_t refused_busy_ = 0;
   uint64_t timed_out_ = 0;  // closed by their header or idle deadline
+  uint64_t made_room_ = 0;  // quiet connections closed at the limit to admit new ones
+  uint64_t accepted_ = 0;   // connections accepted so far: each one's serial
+  QuietestConnection quietest_;
   bool said_cap_ = false;
+  bool said_made_room_ = false;
   bool said_backend_limit_ = false;
 };
 

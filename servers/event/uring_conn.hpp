@@ -36,7 +36,8 @@ struct Conn {
   bool recv_armed = false;
   bool send_inflight = false;
   bool reading_over = false;  // peer closed or the session asked to close
-  bool paused = false;        // output above the cap: recv not re-armed
+  bool paused = false;        // outbox full (Outbox flow control): recv not re-armed
+  bool eof_held = false;      // the peer closed while requests were held back: tell the session after them
   bool closing = false;
 
   UringTag tag(Op op) const { return {op, gen, fd.get()}; }

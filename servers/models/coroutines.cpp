@@ -83,14 +83,18 @@ DetachedTask serve_connection(CoroLoop& loop, const server::ServerContext& ctx, 
       open = !out.wants_close();
     }
     server::SendResult sent;
-    while ((sent = server::send_outbox(fd.get(), out)) == server::SendResult::kWouldBlock) {
-      if (!co_await loop.writable(fd.get(), ctx.options().send_timeout)) {
-        counters.stalled.closed(out.pending_bytes());
-        open = false;
-        break;
+    for (;;) {
+      while ((sent = server::send_outbox(fd.get(), out)) == server::SendResult::kWouldBlock) {
+        if (!co_await loop.writable(fd.get(), ctx.options().send_timeout)) {
+          counters.stalled.closed(out.pending_bytes());
+          open = false;
+          break;
+        }
       }
+      open = open && sent == server::SendResult::kDone && !out.wants_close();
+      if (!open || !out.input_held()) break;
+      session->on_bytes({}, out);  // requests held back while the outbox was full (Outbox flow control)
     }
-    open = open && sent == server::SendResult::kDone;
     timer.update(*session, out);
   }
   --counters.live;

@@ -25,6 +25,7 @@
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
 #include "servers/common/acceptor.hpp"
+#include "servers/common/quietest_connection.hpp"
 #include "servers/common/request_timer.hpp"
 #include "servers/common/send_outbox.hpp"
 #include "servers/event/event_connection.hpp"
@@ -75,6 +76,8 @@ class UringServer {
   std::vector<std::unique_ptr<Conn>> conns_;  // by fd
   uint32_t next_gen_ = 1;
   size_t live_ = 0;
+  server::QuietestConnection quietest_;
+  uint64_t made_room_ = 0;  // quiet connections closed at the limit to admit new ones
   server::StalledClients stalled_{ctx_};
   __kernel_timespec retry_in_{0, 100'000'000};
 };
@@ -132,6 +135,7 @@ int UringServer::run() {
     }
   }
   if (stalled_.count() > 0) server::log(ctx_, "closed " + std::to_string(stalled_.count()) + " stalled connections");
+  if (made_room_ > 0) server::log(ctx_, "closed " + std::to_string(made_room_) + " idle connections to make room at the limit");
   return 0;  // the destructor tears the ring down, then the connections
 }
 
@@ -150,8 +154,19 @@ void UringServer::on_accept(const io_uring_cqe& cqe) {
   core::Fd fd(cqe.res);
   core::set_nodelay(fd.get());
   if (live_ >= static_cast<size_t>(ctx_.options().max_conns)) {
-    server::refuse(ctx_, std::move(fd), "connection limit reached");
-    return;
+    Conn* quietest = quietest_.find(conns_, [](const Conn& c) {
+      auto since = c.closing ? Clock::time_point::max() : server::quiet_since(c.timer, *c.session, c.out, c.reading_over);
+      return server::QuietestConnection::Key{since, c.gen};  // gen: the accept order
+    });
+    if (quietest == nullptr) {
+      server::refuse(ctx_, std::move(fd), "connection limit reached");
+      return;
+    }
+    if (made_room_++ == 0) {
+      server::log(ctx_, "connection limit (--max-conns " + std::to_string(ctx_.options().max_conns) +
+                            ") reached; closing the connections idle the longest to admit new ones");
+    }
+    begin_close(*quietest);  // freed once its recv completes; the new one is admitted now
   }
   int n = fd.get();
   if (static_cast<size_t>(n) >= conns_.size()) conns_.resize(static_cast<size_t>(n) + 1024);
@@ -194,7 +209,14 @@ void UringServer::on_recv(Conn& c, const io_uring_cqe& cqe) {
     c.session->on_bytes({ring_->received(cqe, c.own_buf.data()), static_cast<size_t>(cqe.res)}, c.out);
     c.reading_over = c.out.wants_close();
   } else if (cqe.res == 0) {
-    if (!c.reading_over && !c.closing) c.session->on_peer_closed(c.out);
+    // A multishot recv may complete after the pause: held requests are still answered first.
+    if (!c.reading_over && !c.closing) {
+      if (c.out.input_held()) {
+        c.eof_held = true;
+      } else {
+        c.session->on_peer_closed(c.out);
+      }
+    }
     c.reading_over = true;
   } else if (cqe.res == -EINVAL && ring_->features().multishot_recv) {
     ring_->drop_multishot_recv();
@@ -204,7 +226,7 @@ void UringServer::on_recv(Conn& c, const io_uring_cqe& cqe) {
     begin_close(c);
   }
   ring_->recycle(cqe);
-  if (c.out.pending_bytes() > server::kOutputCap && !c.paused) {
+  if (c.out.full() && !c.paused) {
     c.paused = true;  // backpressure: stop receiving until the output drains
     if (c.recv_armed) ring_->cancel(c.tag(kRecv), {kIgnore, 0, 0});
   }
@@ -219,9 +241,18 @@ void UringServer::on_send(Conn& c, int res) {
     return;
   }
   c.out.consume(static_cast<uint64_t>(res));
-  if (c.paused && c.out.pending_bytes() <= server::kOutputCap) {
-    c.paused = false;
-    if (!c.recv_armed && !c.reading_over && !c.closing) arm_recv(c);
+  if (c.paused && !c.out.full()) {
+    // Requests held back while the outbox was full go on first; they may fill it again.
+    if (c.out.input_held() && !c.closing && !c.out.wants_close()) {
+      c.session->on_bytes({}, c.out);
+      if (c.eof_held && !c.out.input_held() && !c.out.wants_close()) {
+        c.eof_held = false;
+        c.session->on_peer_closed(c.out);
+      }
+      c.reading_over = c.reading_over || c.out.wants_close();
+    }
+    c.paused = c.out.full();
+    if (!c.paused && !c.recv_armed && !c.reading_over && !c.closing) arm_recv(c);
   }
   pump(c);
 }

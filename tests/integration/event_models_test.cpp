@@ -273,6 +273,52 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
   EXPECT_EQ(server.stop().status, 0);
 }
 
+// At --max-conns, connections that only sit there (never sent a byte, or idle between requests)
+// make room for fresh clients, the longest-quiet first, as nginx reuses idle keep-alive
+// connections; connections in the middle of a request keep their place, and then a fresh client
+// gets the busy reply.
+TEST_P(EventModelTest, IdleConnectionsAtTheLimitMakeRoomForFreshClients) {
+  if (GetParam().model == "coroutines") {
+    GTEST_SKIP() << "coroutines answers busy at the limit: its connections wait inside coroutines, which "
+                    "the acceptor cannot close (docs/robustness.md)";
+  }
+  constexpr int kCap = 20;
+  ServerProcess server(binary(), args({"--max-conns", std::to_string(kCap)}));
+  std::vector<core::Fd> idle;
+  for (int i = 0; i < 3 * kCap; ++i) idle.push_back(connect_with_timeout(server.address(), 2s));
+  core::Fd used = connect_with_timeout(server.address(), 2s);  // served once, then idle
+  ASSERT_TRUE(core::write_all(used.get(), "first\n"));
+  ASSERT_EQ(read_line(used.get()), "first\n");
+  auto start = std::chrono::steady_clock::now();
+  core::Fd fresh = connect_with_timeout(server.address(), 2s);
+  ASSERT_TRUE(core::write_all(fresh.get(), "fresh\n"));
+  EXPECT_EQ(read_line(fresh.get()), "fresh\n") << server.stderr_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  // The first idle connection was quiet the longest: it made room and was closed.
+  set_timeouts(idle.front().get(), 2s);
+  EXPECT_TRUE(peer_closed(idle.front().get()));
+  idle.clear();
+  used = core::Fd();
+  fresh = core::Fd();
+
+  if (GetParam().model != "reactors" && GetParam().model != "processes") {  // one loop: one cap to fill
+    std::vector<core::Fd> busy;
+    for (int i = 0; i < kCap; ++i) {
+      busy.push_back(connect_with_timeout(server.address(), 2s));
+      ASSERT_TRUE(core::write_all(busy.back().get(), "a line begun"));
+    }
+    // Let the server read the partial lines (until then a connection looks quiet); the idle ones
+    // closed above meanwhile made room or were closed by the server on their EOF.
+    std::this_thread::sleep_for(300ms);
+    core::Fd refused = connect_with_timeout(server.address(), 2s);
+    EXPECT_EQ(read_line(refused.get()), "ERR server busy: connection limit reached\n") << server.stderr_text();
+  }
+  auto exit = server.stop();
+  EXPECT_EQ(exit.status, 0);
+  EXPECT_NE(server.stderr_text().find("idle the longest to admit new ones"), std::string::npos)
+      << server.stderr_text();
+}
+
 TEST_P(EventModelTest, NetcatGetsItsLinesBack) {
   if (access("/usr/bin/nc", X_OK) != 0) GTEST_SKIP() << "nc is not installed (scripts/setup installs it)";
   ServerProcess server(binary(), args());

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/proto/outbox.hpp"
+#include "core/proto/session.hpp"
 
 namespace netlab::test {
 
@@ -26,6 +27,19 @@ inline std::string drain_outbox(proto::Outbox& out) {
       all.append(bytes);
       out.consume(bytes.size());
     }
+  }
+  return all;
+}
+
+// What a model does with one read: feeds `input` to the session, sends (here: drains) what it
+// queued and, while the session held requests back because the outbox was full, lets it go on
+// with on_bytes({}). Returns every byte the replies carry.
+inline std::string feed_and_drain(proto::Session& session, std::string_view input, proto::Outbox& out) {
+  session.on_bytes(input, out);
+  std::string all = drain_outbox(out);
+  while (out.input_held() && !out.wants_close()) {
+    session.on_bytes({}, out);
+    all += drain_outbox(out);
   }
   return all;
 }
