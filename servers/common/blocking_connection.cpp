@@ -52,21 +52,21 @@ class ReadDeadline {
 
 }  // namespace
 
-void serve_blocking_connection(int fd, proto::Session& session, const ServerOptions& options) {
+void serve_blocking_connection(int fd, proto::Session& session, const ServerOptions& options,
+                               RequestTimer::Clock::time_point accepted_at) {
   set_timeout(fd, SO_SNDTIMEO, options.send_timeout);
-  RequestTimer timer(options);
+  RequestTimer timer(options, accepted_at);
   ReadDeadline deadline(fd, options);
   proto::Outbox out;
   char buf[16384];
   for (;;) {
-    ssize_t n = -1;
-    bool timed_out = !deadline.arm(timer);
-    if (!timed_out) {
-      n = ::read(fd, buf, sizeof buf);
-      // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
-      if (n < 0 && errno == EINTR && !core::stop_requested()) continue;
-      timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-    }
+    // Past the deadline (a connection that waited its turn in a queue) what has already arrived is
+    // still taken, without waiting: a whole request is served, a partial one timed out.
+    const bool late = !deadline.arm(timer);
+    ssize_t n = late ? ::recv(fd, buf, sizeof buf, MSG_DONTWAIT) : ::read(fd, buf, sizeof buf);
+    // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
+    if (n < 0 && errno == EINTR && !core::stop_requested()) continue;
+    bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     if (timed_out) {
       time_out(session, out);
       send_outbox(fd, out);  // HTTP's 408, bounded by the send timeout

@@ -33,6 +33,12 @@ const server::ModelInfo kModelInfo{
 namespace {
 
 // The hand-off between the accepting thread and the workers.
+// A connection waiting for a worker, and when it was accepted: its header clock runs from then.
+struct Accepted {
+  core::Fd conn;
+  server::RequestTimer::Clock::time_point at;
+};
+
 class ConnectionQueue {
  public:
   explicit ConnectionQueue(size_t capacity) : capacity_(capacity) {}
@@ -43,21 +49,21 @@ class ConnectionQueue {
     if (queue_.size() >= capacity_) {
       return false;
     }
-    queue_.push_back(std::move(conn));
+    queue_.push_back({std::move(conn), server::RequestTimer::now()});
     ready_.notify_one();
     return true;
   }
 
   // Blocks for the next connection; an invalid Fd once closed.
-  core::Fd pop() {
+  Accepted pop() {
     std::unique_lock lock(mutex_);
     ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
     if (closed_) {
       return {};
     }
-    core::Fd conn = std::move(queue_.front());
+    Accepted next = std::move(queue_.front());
     queue_.pop_front();
-    return conn;
+    return next;
   }
 
   // Wakes every worker; connections still queued are closed unserved.
@@ -71,7 +77,7 @@ class ConnectionQueue {
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<core::Fd> queue_;
+  std::deque<Accepted> queue_;
   size_t capacity_;
   bool closed_ = false;
 };
@@ -85,12 +91,13 @@ int serve(server::ServerContext& ctx) {
   std::vector<std::thread> workers;
   for (int i = 0; i < ctx.options().workers; ++i) {
     workers.emplace_back([&] {
-      while (core::Fd conn = queue.pop()) {
-        if (!live.try_add(conn.get(), SIZE_MAX)) {
+      for (;;) {
+        auto [conn, accepted_at] = queue.pop();
+        if (!conn || !live.try_add(conn.get(), SIZE_MAX)) {
           break;  // stopping
         }
         auto session = ctx.sessions()();
-        server::serve_blocking_connection(conn.get(), *session, ctx.options());
+        server::serve_blocking_connection(conn.get(), *session, ctx.options(), accepted_at);
         live.remove(conn.get());  // before the close, so a stop never shuts a recycled fd
       }
     });
