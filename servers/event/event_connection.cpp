@@ -14,12 +14,17 @@ EventConnection::EventConnection(core::Fd fd, std::unique_ptr<proto::Session> se
     : fd_(std::move(fd)), session_(std::move(session)), timer_(options), serial_(serial) {}
 
 EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool drain) {
+  // A readiness with nothing behind it (edge-triggered loops read every new connection once at
+  // accept, and report it writable) must not touch the timer: it would turn a silent new
+  // connection's header deadline into the longer idle one.
+  bool took_input = false;
   while (!reading_over_ && !out_.wants_close()) {
     if (out_.full()) {
       paused_ = true;  // backpressure: let the socket drain before reading more
       break;
     }
     if (out_.input_held()) {
+      took_input = true;
       session_->on_bytes({}, out_);  // requests kept back while the outbox was full come first
       if (send() == Step::kClose) {
         return Step::kClose;
@@ -27,6 +32,7 @@ EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool dra
       continue;
     }
     ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+    took_input = took_input || n >= 0;
     if (n > 0) {
       session_->on_bytes({buf.data(), static_cast<size_t>(n)}, out_);
     } else if (n == 0) {
@@ -46,15 +52,20 @@ EventConnection::Step EventConnection::on_readable(std::span<char> buf, bool dra
       break;
     }
   }
-  timer_.update(*session_, out_);
+  if (took_input) {
+    timer_.update(*session_, out_);
+  }
   return done() ? Step::kClose : Step::kKeep;
 }
 
 EventConnection::Step EventConnection::on_writable(std::span<char> buf, bool drain) {
+  const bool had_output = !out_.empty();  // else a bare writability (edge-triggered: at accept)
   if (send() == Step::kClose) {
     return Step::kClose;
   }
-  timer_.update(*session_, out_);
+  if (had_output) {
+    timer_.update(*session_, out_);
+  }
   if (paused_ && !out_.full()) {
     paused_ = false;
     // Requests held back go on now; and edge-triggered, the data that arrived while paused raised

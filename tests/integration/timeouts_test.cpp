@@ -68,6 +68,26 @@ TEST_P(TimeoutTest, AnUnfinishedRequestIsCutAfterTheHeaderTimeout) {
   EXPECT_EQ(server.stop().status, 0);
 }
 
+// A connection that never sends a byte waits for its first request, under the header timeout
+// (10 s by default), not the keep-alive idle timeout (60 s): edge-triggered loops once gave it the
+// idle one, after the read they make at accept found nothing.
+TEST_P(TimeoutTest, ASilentNewConnectionIsCutAfterTheHeaderTimeout) {
+  std::vector<std::vector<std::string>> triggers{{}};
+  if (GetParam() == "epoll" || GetParam() == "reactors" || GetParam() == "processes") {
+    triggers.push_back({"--trigger", "edge"});
+  }
+  for (const auto& trigger : triggers) {
+    auto extra = trigger;
+    extra.insert(extra.end(), {"--header-timeout", "300ms", "--idle-timeout", "30s"});
+    ServerProcess server("netlab-server-" + GetParam(), server_args(GetParam(), extra));
+    core::Fd fd = connect_with_timeout(server.address(), 1s);
+    double closed = seconds_until_closed(fd.get(), Clock::now());
+    EXPECT_GT(closed, 0.25) << "closed before its time, or never (-1)";
+    EXPECT_LT(closed, 3.0) << (trigger.empty() ? "" : "edge-triggered");
+    EXPECT_EQ(server.stop().status, 0);
+  }
+}
+
 TEST_P(TimeoutTest, ASlowlorisTrickleDoesNotResetTheHeaderClock) {
   ServerProcess server("netlab-server-" + GetParam(),
                        server_args(GetParam(), {"--header-timeout", "400ms", "--idle-timeout", "30s"}));
