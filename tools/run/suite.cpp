@@ -136,6 +136,15 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     }
     auto models = r.strings("models", {});
     if (models.empty()) fail(source, item, "[[cases]] #" + std::to_string(index) + " needs 'models'");
+    for (size_t i = 0; i < models.size(); ++i) {
+      // A model names a binary and starts every case id, which names files: "a/b" or ".." must not
+      // get that far (found by fuzz/suite_fuzz).
+      if (models[i].empty() || models[i].find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+        auto at = position_of(r.get("models"), i);
+        throw SuiteError(source, at.line, at.column,
+                         "a model is a server's name: lower-case letters, digits and '_' (got '" + models[i] + "')");
+      }
+    }
     auto protocols = r.strings("protocols", {"echo"});
     for (size_t i = 0; i < protocols.size(); ++i) {
       try {
@@ -148,7 +157,13 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     auto connections = r.list<int64_t>("connections", {1}, [&](const toml::node& n) {
       return r.integer_value(n, "connections", 1, 1000000);
     });
-    auto rates = r.list<double>("rates", {0.0}, [&](const toml::node& n) { return r.number_value(n, "rates"); });
+    auto rates = r.list<double>("rates", {0.0}, [&](const toml::node& n) {
+      // Bounded (NaN and inf too): a case id holds the rate as an integer, and a cast from a double
+      // out of range is undefined behaviour (found with fuzz/suite_fuzz).
+      double rate = r.number_value(n, "rates");
+      if (!(rate >= 0 && rate <= 1e9)) fail(source, n, "'rates' must be from 0 (closed loop) to 1e9 requests per second");
+      return rate;
+    });
     auto payloads = r.list<int64_t>("payloads", {16}, [&](const toml::node& n) {
       return r.integer_value(n, "payloads", 2, 64 * 1024 * 1024);
     });

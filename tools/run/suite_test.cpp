@@ -174,6 +174,24 @@ TEST(SuiteTest, AnUnknownProtocolHasItsPosition) {
   EXPECT_EQ(s.cases[3].protocol_at.column, 22);
 }
 
+TEST(SuiteTest, AModelIsAPlainNameWithItsPosition) {
+  // Case ids start with the model and name result files: no '/', no "..".
+  auto e = error_of("[[cases]]\nmodels = [\"epoll\", \"../x\"]\n");
+  EXPECT_EQ(e.rfind("s.toml:2:20: a model is a server's name", 0), 0u) << e;
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"iterat/ve_tcp\"]\n").find("s.toml:2:11:"), std::string::npos);
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"\"]\n").find("a model is"), std::string::npos);
+  EXPECT_EQ(parse_suite("[[cases]]\nmodels = [\"io_uring\", \"epoll_udp\"]\n", "s.toml").cases.size(), 2u);
+}
+
+TEST(SuiteTest, RatesAreFiniteAndInRange) {
+  auto e = error_of("[[cases]]\nmodels = [\"epoll\"]\nrates = [100, 1e300]\n");
+  EXPECT_EQ(e.rfind("s.toml:3:15: 'rates' must be from 0", 0), 0u) << e;
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"epoll\"]\nrates = inf\n").find("'rates' must be"), std::string::npos);
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"epoll\"]\nrates = nan\n").find("'rates' must be"), std::string::npos);
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"epoll\"]\nrates = -5\n").find("'rates' must be"), std::string::npos);
+  EXPECT_EQ(parse_suite("[[cases]]\nmodels = [\"epoll\"]\nrates = [0, 1e9]\n", "s.toml").cases[1].id, "epoll-echo-c1-r1000000000");
+}
+
 TEST(SuiteTest, FilterTakesWholeIdsOrGlobs) {
   const std::string text = "[[cases]]\nmodels=[\"epoll\",\"poll\"]\nconnections=[1,10,100]\n";
   auto ids = [&](const std::string& filter, const std::string& suite_text) {
