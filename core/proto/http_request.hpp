@@ -36,7 +36,7 @@ HttpParse parse_http_request(std::string_view data, size_t max_head, HttpRequest
 
 enum class HttpTarget {
   kOk,
-  kBad,        // not origin- or absolute-form, bad %-escape, NUL, encoded '/'
+  kBad,        // not origin- or absolute-form, bad %-escape, NUL, encoded '/' or '\\'
   kForbidden,  // a ".." segment (also when %-encoded)
 };
 
