@@ -1,9 +1,11 @@
 // TempDir: a private folder for the file-serving targets, made once per process (mkdtemp) and
-// removed with everything in it when the process ends normally. reset() empties it between inputs,
-// so one input's uploads never change what the next one sees and the disk never fills.
+// removed with everything in it when the process ends normally. reset() empties it. It goes in
+// /dev/shm when there is one: on tmpfs the file target's creates and unlinks run about three times
+// faster than on this machine's ext4, and what the targets write is a few KiB.
 #pragma once
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -14,7 +16,8 @@ namespace netlab::fuzz {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "netlab-fuzz-XXXXXX").string();
+    std::filesystem::path base = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : std::filesystem::temp_directory_path();
+    std::string pattern = (base / "netlab-fuzz-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("cannot create a folder like " + pattern);
     }
