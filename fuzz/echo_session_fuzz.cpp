@@ -52,8 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   proto::Outbox out;
   std::string sent;
   while (!split.done() && !out.wants_close()) {
-    session.on_bytes(split.next(), out);
+    fuzz::feed(session, split.next(), out);
     fuzz::drain_outbox(out, sent, split.drain_budget());
+    fuzz::settle(session, out, sent, [&] { return split.drain_budget(); });
   }
   bool closes = false, partial = false;
   std::string expected = expected_reply(split.stream(), closes, partial);

@@ -5,6 +5,8 @@
 //   - the replies do not depend on how the bytes were cut into reads or drained: the library is
 //     refilled the same way, one session gets everything at once, another the cut reads;
 //   - every reply is a whole frame "<code> <size> <message>" followed by exactly <size> bytes;
+//   - the Outbox's flow control: commands are held back only while the outbox is full, and no
+//     more than Outbox::kMaxFiles open files are ever queued (fuzz/outbox_drain.hpp);
 //   - once a session is gone, no temporary upload file is left, and every file in the library has
 //     a name a client may use (uploads cannot create hidden files or leave the folder).
 // Uploads are capped at 4 KiB (--max-upload), and each run's uploads are deleted after it, so the
@@ -118,7 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     proto::FileSession whole(root, {}, kMaxUpload);
     proto::Outbox out;
-    whole.on_bytes(split.stream(), out);
+    fuzz::feed(whole, split.stream(), out);
+    fuzz::settle(whole, out, whole_sent, [] { return UINT64_MAX; });
     whole_closed = out.wants_close();
     fuzz::drain_outbox(out, whole_sent);
   }
@@ -132,8 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     proto::FileSession cut(root, {}, kMaxUpload);
     proto::Outbox out;
     while (!split.done() && !out.wants_close()) {
-      cut.on_bytes(split.next(), out);
+      fuzz::feed(cut, split.next(), out);
       fuzz::drain_outbox(out, cut_sent, split.drain_budget());
+      fuzz::settle(cut, out, cut_sent, [&] { return split.drain_budget(); });
     }
     cut_closed = out.wants_close();
     fuzz::drain_outbox(out, cut_sent);

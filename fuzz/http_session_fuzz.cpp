@@ -8,6 +8,8 @@
 //   - every reply is a well-formed, complete HTTP/1.1 response to the load generator's parser
 //     (skipped when a HEAD may have been asked: its replies announce a body they do not carry);
 //   - every queued file range can be read in full; nothing is queued after a close;
+//   - the Outbox's flow control: the session holds pipelined requests back only while the outbox
+//     is full and never queues more than Outbox::kMaxFiles open files (fuzz/outbox_drain.hpp);
 //   - a request head left unfinished gets a 408 and a close.
 // The root holds files, a directory with and without index.html, symlinks leading inside and out
 // of the root, and a FIFO.
@@ -92,15 +94,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   proto::HttpSession whole(root, {}, limits);
   proto::Outbox whole_out;
   std::string whole_sent;
-  whole.on_bytes(split.stream(), whole_out);
+  fuzz::feed(whole, split.stream(), whole_out);
+  fuzz::settle(whole, whole_out, whole_sent, [] { return UINT64_MAX; });
   fuzz::drain_outbox(whole_out, whole_sent);
 
   proto::HttpSession cut(root, {}, limits);
   proto::Outbox cut_out;
   std::string cut_sent;
   while (!split.done() && !cut_out.wants_close()) {
-    cut.on_bytes(split.next(), cut_out);
+    fuzz::feed(cut, split.next(), cut_out);
     fuzz::drain_outbox(cut_out, cut_sent, split.drain_budget());
+    fuzz::settle(cut, cut_out, cut_sent, [&] { return split.drain_budget(); });
   }
   fuzz::drain_outbox(cut_out, cut_sent);
 
