@@ -30,8 +30,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr int kHogs = 8;
-constexpr int kRequestsPerHog = 5000;
-constexpr size_t kFileSize = 4096;          // 5,000 replies of 4 KiB: far more than socket buffers hold
+constexpr int kRequestsPerHog = 3000;
+constexpr size_t kFileSize = 4096;          // 3,000 replies of 4 KiB: far more than socket buffers hold
 constexpr int kDescriptorsPerClient = 16;  // the bound; the Outbox allows 8 open files
 
 // Descriptors that `pid` and its children (the pool and fork models serve in children) hold open
