@@ -25,6 +25,8 @@ struct CaseSpec {
   double tps;
   std::string build;  // "" or old/new
   std::string status = "ok";
+  double syscalls = 2.0;       // per request, the same in every repetition (a deterministic count)
+  double instructions = 1000;  // likewise
 };
 
 class GateTest : public test::TestDirFixture {
@@ -32,12 +34,13 @@ class GateTest : public test::TestDirFixture {
   GateTest() : TestDirFixture("netlab-gate") {}
 
   // A run folder named `name` holding every case in `cases` with one row per repetition.
-  std::string write_run(const std::string& name, const std::vector<CaseSpec>& cases) {
+  std::string write_run(const std::string& name, const std::vector<CaseSpec>& cases,
+                        const std::string& cpu_model = "Test CPU") {
     fs::path run = dir_ / name;
     fs::create_directories(run);
     std::ofstream csv(run / "summary.csv");
     csv << "case,group,model,status,reason,repetition,build,responses_ok,tps,errors_total,latency_p50_us,"
-           "latency_p99_us,server_syscalls_per_req\n";
+           "latency_p99_us,server_syscalls_per_req,server_instructions_per_req\n";
     for (const auto& c : cases) {
       for (size_t r = 0; r < kNoise.size(); ++r) {
         bool ok = c.status == "ok";
@@ -46,11 +49,11 @@ class GateTest : public test::TestDirFixture {
             << r + 1 << "," << c.build << "," << (ok ? std::to_string(tps * 10) : "") << ","
             << (ok ? std::to_string(tps) : "") << "," << (ok ? "0" : "") << ","
             << (ok ? std::to_string(1e6 / tps) : "") << "," << (ok ? std::to_string(5e6 / tps) : "") << ","
-            << (ok ? "2.000" : "") << "\n";
+            << (ok ? std::to_string(c.syscalls) : "") << "," << (ok ? std::to_string(c.instructions) : "") << "\n";
       }
     }
     std::ofstream(run / "run.json") << R"({"tool": "netlab-run", "git_sha": "abc123", "suite": "synthetic",
-      "started": "2024-05-01T10:00:00Z", "host": {"kernel": "Linux 6.1", "cpu_model": "Test CPU"}})";
+      "started": "2024-05-01T10:00:00Z", "host": {"kernel": "Linux 6.1", "cpu_model": ")" << cpu_model << R"("}})";
     return run.string();
   }
   std::string read(const fs::path& p) {
@@ -92,7 +95,7 @@ TEST_F(GateTest, SameResultsPass) {
   auto b = write_run("b", {{"epoll-echo-c10", 10000, ""}, {"poll-echo-c10", 8000, ""}});
   auto r = gate({"compare", a, b});
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("over 2 cases: 0 regressed, 0 improved, 10 unchanged, 0 too noisy -> exit 0"),
+  EXPECT_NE(r.output.find("over 2 cases: 0 regressed, 0 improved, 12 unchanged, 0 too noisy -> exit 0"),
             std::string::npos)
       << r.output;
 }
@@ -175,6 +178,47 @@ TEST_F(GateTest, UpdateBaselineThenCheckAgainstIt) {
   r = gate({"check", slower, "--baseline", baseline});
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("REGRESSED"), std::string::npos);
+}
+
+// Instruction counts follow the CPU model (glibc picks its string functions by CPU features): a
+// baseline from another CPU cannot judge them, so check says it skipped them instead of failing,
+// while the system call count, which does not depend on the CPU, is still held to its tolerance.
+TEST_F(GateTest, ABaselineFromAnotherCpuDoesNotJudgeInstructions) {
+  std::string baseline = (dir_ / "baseline").string();
+  auto base = write_run("base", {{"epoll-echo-c10", 10000, ""}});
+  ASSERT_EQ(gate({"check", base, "--baseline", baseline, "--update-baseline"}).status, 0);
+  CaseSpec more_instructions{"epoll-echo-c10", 10000, ""};
+  more_instructions.instructions = 1100;
+  auto same_cpu = write_run("same", {more_instructions});
+  auto r = gate({"check", same_cpu, "--baseline", baseline});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("server_instructions_per_req"), std::string::npos) << r.output;
+  auto other_cpu = write_run("other", {more_instructions}, "Other CPU");
+  r = gate({"check", other_cpu, "--baseline", baseline});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("skipped: server_instructions_per_req: not judged"), std::string::npos) << r.output;
+  CaseSpec more_syscalls = more_instructions;
+  more_syscalls.syscalls = 2.2;
+  auto other_cpu_syscalls = write_run("other-syscalls", {more_syscalls}, "Other CPU");
+  r = gate({"check", other_cpu_syscalls, "--baseline", baseline});
+  EXPECT_EQ(r.status, 1) << r.output;
+}
+
+// --tolerate-noise excuses a timed metric too noisy to judge, never a missing case.
+TEST_F(GateTest, TolerateNoiseExcusesNoisyTimedMetricsOnly) {
+  auto base = write_run("base", {{"epoll-echo-c10", 10000, ""}, {"epoll-echo-c100", 10000, ""}});
+  // Seven repetitions, fewer than min_repetitions = 8: every timed metric is too noisy.
+  std::ofstream cfg(dir_ / "three.toml");
+  cfg << "min_repetitions = 8\n";
+  cfg.close();
+  std::string config = (dir_ / "three.toml").string();
+  auto same = write_run("same", {{"epoll-echo-c10", 10000, ""}, {"epoll-echo-c100", 10000, ""}});
+  EXPECT_EQ(gate({"compare", base, same, "--config", config}).status, 2);
+  auto r = gate({"compare", base, same, "--config", config, "--tolerate-noise"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("--tolerate-noise"), std::string::npos) << r.output;
+  auto fewer = write_run("fewer", {{"epoll-echo-c10", 10000, ""}});
+  EXPECT_EQ(gate({"compare", base, fewer, "--config", config, "--tolerate-noise"}).status, 2);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <toml++/toml.h>
 
 namespace netlab::gate {
@@ -55,6 +56,8 @@ bool apply_metric(const std::string& source, const toml::table& t, MetricSpec& s
       spec.absolute = boolean(source, node, k);
     } else if (k == "deterministic") {
       spec.deterministic = boolean(source, node, k);
+    } else if (k == "same_cpu") {
+      spec.same_cpu = boolean(source, node, k);
     } else if (k == "enabled") {
       enabled = boolean(source, node, k);
     } else {
@@ -89,6 +92,7 @@ GateConfig default_config() {
   for (const char* name : {"server_syscalls_per_req", "server_instructions_per_req", "loadgen_syscalls_per_req",
                            "loadgen_instructions_per_req"}) {
     c.metrics.push_back(metric(name, name, false, 0.01, true));
+    c.metrics.back().same_cpu = std::string_view(name).ends_with("instructions_per_req");
   }
   return c;
 }

@@ -17,6 +17,9 @@ struct MetricSpec {
   double tolerance = 0;       // relative (0.05 = 5%) unless `absolute`
   bool absolute = false;
   bool deterministic = false; // near-exact counts: compared by median ratio, no test
+  // The figure follows the CPU model, not only the code (instruction counts: glibc picks its
+  // string functions by CPU features), so a baseline from another CPU model cannot judge it.
+  bool same_cpu = false;
 };
 
 struct GateConfig {

@@ -34,11 +34,14 @@ void decide(MetricJudgement& j, bool higher_is_better) {
     j.verdict = Verdict::regressed;
   } else if (wh < 0 && w < -t) {
     j.verdict = Verdict::improved;
-  } else if ((wl > 0 || wh < 0) && std::fabs(w) <= t) {
-    j.verdict = Verdict::unchanged;
-    j.note = "a real change, within tolerance";
   } else if (wl >= -t && wh <= t) {
     j.verdict = Verdict::unchanged;
+    if (wl > 0 || wh < 0) j.note = "a real change, within tolerance";
+  } else if (wl > 0 || wh < 0) {
+    // Real, but its size is not pinned down: calling it unchanged because the estimate is small
+    // would be a guess about the part of the interval past the tolerance.
+    j.verdict = Verdict::too_noisy;
+    j.note = "a real change, but its interval reaches beyond the tolerance";
   } else {
     j.verdict = Verdict::too_noisy;
     j.note = "the interval straddles 0 and reaches beyond the tolerance";
@@ -123,6 +126,7 @@ MetricJudgement judge_metric(const MetricSpec& spec, const std::vector<double>& 
   j.direction = spec.higher_is_better ? "higher" : "lower";
   j.tolerance = spec.tolerance;
   j.absolute = spec.absolute;
+  j.deterministic = spec.deterministic;
   j.base = base;
   j.current = current;
   j.base_median = median(base);

@@ -67,6 +67,19 @@ TEST(JudgeMetric, RealChangeWithinToleranceIsUnchanged) {
   EXPECT_NE(j.note.find("within tolerance"), std::string::npos) << j.note;  // ...and small
 }
 
+// A clear shift whose estimate is within the 5% tolerance but whose interval reaches past it: the
+// gate cannot say the change is small enough, so it says too noisy rather than unchanged.
+TEST(JudgeMetric, RealChangeWhoseIntervalPassesTheToleranceIsTooNoisy) {
+  std::vector<double> base = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007};
+  std::vector<double> current = {900, 935, 960, 975, 985, 990, 995, 999};
+  auto j = judge_metric(spec("tps"), base, current, false, config());
+  EXPECT_LT(j.ci_high, 0) << "the change is real";
+  EXPECT_GE(j.change, -0.05) << "its estimate is within tolerance";
+  EXPECT_LT(j.ci_low, -0.05) << "its interval is not";
+  EXPECT_EQ(j.verdict, Verdict::too_noisy);
+  EXPECT_NE(j.note.find("reaches beyond the tolerance"), std::string::npos) << j.note;
+}
+
 TEST(JudgeMetric, WideNoiseStraddlingTheToleranceIsTooNoisy) {
   auto j = judge_metric(spec("tps"), around(1000, 0.3), around(1000, 0.3), false, config());
   EXPECT_EQ(j.verdict, Verdict::too_noisy);
@@ -252,6 +265,20 @@ TEST(ExitCode, FromVerdictsAndProblems) {
   r.problems.push_back("bad");
   EXPECT_EQ(r.exit_code(), 2);
   EXPECT_STREQ(verdict_name(Verdict::too_noisy), "too noisy");
+}
+
+TEST(ExitCode, ToleratedNoiseExcusesOnlyTimedMetrics) {
+  GateResult r;
+  r.tolerate_noise = true;
+  r.judgements.push_back({});
+  r.judgements.back().verdict = Verdict::too_noisy;
+  EXPECT_EQ(r.exit_code(), 0);
+  r.judgements.back().deterministic = true;  // an exact count that spreads is a broken measurement
+  EXPECT_EQ(r.exit_code(), 2);
+  r.judgements.back().deterministic = false;
+  r.judgements.push_back({});
+  r.judgements.back().verdict = Verdict::missing;
+  EXPECT_EQ(r.exit_code(), 2);
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ int GateResult::exit_code() const {
   bool unusable = false;
   for (const auto& j : judgements) {
     if (j.verdict == Verdict::regressed) return 1;
-    if (j.verdict == Verdict::too_noisy || j.verdict == Verdict::missing) unusable = true;
+    bool excused = tolerate_noise && j.verdict == Verdict::too_noisy && !j.deterministic;
+    if ((j.verdict == Verdict::too_noisy && !excused) || j.verdict == Verdict::missing) unusable = true;
   }
   return unusable ? 2 : 0;
 }

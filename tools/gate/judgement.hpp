@@ -30,6 +30,7 @@ struct MetricJudgement {
   std::string method;     // "mann-whitney", "wilcoxon-paired", "deterministic"
   Verdict verdict = Verdict::too_noisy;
   std::string note;       // why, in a few words, when the verdict needs one
+  bool deterministic = false;  // judged as an exact count (no test)
 };
 
 struct RunMeta {
@@ -48,6 +49,11 @@ struct GateResult {
   double confidence = 0.95;
   std::vector<MetricJudgement> judgements;
   std::vector<std::string> problems;  // what made the comparison unusable (missing cases, bad data)
+  std::vector<std::string> skipped;   // metrics left unjudged on purpose, and why (not a failure)
+
+  // With it, a timed (non-deterministic) metric too noisy to judge does not make the exit 2: CI's
+  // A/B says so loudly instead, while missing cases and noisy exact counts still fail.
+  bool tolerate_noise = false;
 
   // 0 pass, 1 some metric regressed, 2 unusable (problems, a missing case, a metric too noisy).
   int exit_code() const;

@@ -40,6 +40,7 @@ struct Options {
   std::string markdown_file, json_file, page_dir, history_file;
   std::string charts_dir = std::string(NETLAB_SOURCE_DIR) + "/scripts/charts";
   std::string history_out;
+  bool tolerate_noise = false;
 };
 
 void add_outputs(CLI::App* cmd, Options& o) {
@@ -55,6 +56,24 @@ void add_outputs(CLI::App* cmd, Options& o) {
   cmd->add_option("--history", o.history_file, "Append this comparison to the history CSV FILE")
       ->type_name("FILE");
   cmd->add_option("--charts-dir", o.charts_dir, "Folder holding the gnuplot scripts")->capture_default_str();
+  cmd->add_flag("--tolerate-noise", o.tolerate_noise,
+                "A timed metric too noisy to judge is listed but does not exit 2 (missing cases, bad data and "
+                "noisy deterministic metrics still do)");
+}
+
+// Two runs from different CPU models cannot be compared on figures that follow the CPU: those
+// metrics leave the config, and the returned lines say which and why.
+std::vector<std::string> drop_cpu_bound_metrics(GateConfig& config, const RunMeta& base, const RunMeta& current) {
+  std::vector<std::string> skipped;
+  if (base.cpu_model == current.cpu_model) return skipped;
+  for (const auto& m : config.metrics) {
+    if (m.same_cpu) {
+      skipped.push_back(m.name + ": not judged: the base ran on '" + base.cpu_model + "', this run on '" +
+                        current.cpu_model + "' (the figure follows the CPU model; an A/B run on one machine judges it)");
+    }
+  }
+  std::erase_if(config.metrics, [](const MetricSpec& m) { return m.same_cpu; });
+  return skipped;
 }
 
 // Builds the comparison; throws std::runtime_error (as ConfigError too) for unusable input.
@@ -79,11 +98,14 @@ GateResult judge(const std::string& mode, const Options& o) {
         }
       }
     }
+    std::vector<std::string> skipped = drop_cpu_bound_metrics(config, base.meta, current.meta);
     result = judge_rows(current_rows(base), current_rows(current), false, config);
     result.base = base.meta;
     result.current = current.meta;
+    result.skipped = std::move(skipped);
   }
   result.mode = mode;
+  result.tolerate_noise = o.tolerate_noise;
   return result;
 }
 

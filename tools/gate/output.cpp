@@ -92,6 +92,10 @@ void print_table(const GateResult& result, std::ostream& out) {
     out << line << "\n";
   }
   for (const auto& p : result.problems) out << "problem: " << p << "\n";
+  for (const auto& p : result.skipped) out << "skipped: " << p << "\n";
+  if (result.tolerate_noise && count(result, Verdict::too_noisy) > 0) {
+    out << "note: --tolerate-noise: the timed metrics too noisy to judge do not fail this gate\n";
+  }
 }
 
 std::string markdown(const GateResult& result) {
@@ -114,6 +118,10 @@ std::string markdown(const GateResult& result) {
     md << "\nProblems:\n\n";
     for (const auto& p : result.problems) md << "- " << p << "\n";
   }
+  if (!result.skipped.empty()) {
+    md << "\nSkipped:\n\n";
+    for (const auto& p : result.skipped) md << "- " << p << "\n";
+  }
   return md.str();
 }
 
@@ -135,7 +143,8 @@ nlohmann::json to_json(const GateResult& result) {
   }
   return {{"tool", "netlab-gate"}, {"mode", result.mode},       {"confidence", result.confidence},
           {"base", meta(result.base)}, {"current", meta(result.current)}, {"judgements", judgements},
-          {"problems", result.problems}, {"exit_code", result.exit_code()}, {"summary", summary_line(result)}};
+          {"problems", result.problems}, {"skipped", result.skipped},
+          {"tolerate_noise", result.tolerate_noise}, {"exit_code", result.exit_code()}, {"summary", summary_line(result)}};
 }
 
 std::string summary_line(const GateResult& result) {
