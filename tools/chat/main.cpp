@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
   core::Address address;
   try {
     app.parse(argc, argv);
-    wait = std::chrono::duration_cast<std::chrono::milliseconds>(core::parse_duration(wait_text, std::chrono::milliseconds(1)));
+    wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        core::parse_duration(wait_text, std::chrono::milliseconds(1)));
     address = core::Address::parse(server);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
