@@ -59,9 +59,12 @@ std::string format_file_reply(int code, uint64_t size, std::string_view message)
 std::string_view file_name_problem(std::string_view name) {
   if (name.empty()) return "empty name";
   if (name.size() > kMaxFileName) return "name too long (max 255 bytes)";
+  // A path is checked before the leading '.': "../etc/passwd" is an escape, not a hidden name.
+  if (name == ".." || name.find('/') != std::string_view::npos) {
+    return "outside the library (a name may not contain '/' or be '..')";
+  }
   if (name.front() == '.') return "hidden names (starting with '.') are not allowed";
   for (char c : name) {
-    if (c == '/') return "a name may not contain '/'";
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "a name may not contain control characters";
   }
   return {};

@@ -36,8 +36,9 @@ bool parse_file_reply(std::string_view text, FileReply& reply);
 std::string format_file_reply(int code, uint64_t size, std::string_view message);
 
 // Why `name` may not be a file name in the library, or "" when it may: non-empty, at most
-// kMaxFileName bytes, no '/', no NUL or control bytes, not hidden (leading '.'; also rules out "."
-// and "..", and keeps the server's temporary upload files out of reach).
+// kMaxFileName bytes, not a path (no '/', not ".."; refused as outside the library), not hidden
+// (leading '.'; also rules out ".", and keeps the server's temporary upload files out of reach),
+// no NUL or control bytes.
 std::string_view file_name_problem(std::string_view name);
 
 }  // namespace netlab::proto

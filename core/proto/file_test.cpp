@@ -95,10 +95,13 @@ TEST_F(FileSessionTest, GetSendsTheFileAsARange) {
 TEST_F(FileSessionTest, BadNamesAreRefusedWithAReason) {
   const std::pair<std::string, std::string> cases[] = {
       {"GET ", "403 0 refused: empty name"},
-      {"GET ../secret", "403 0 refused: hidden names (starting with '.') are not allowed"},
-      {"GET sub/../../secret", "403 0 refused: a name may not contain '/'"},
-      {"GET /etc/passwd", "403 0 refused: a name may not contain '/'"},
+      {"GET ../secret", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
+      {"GET ..", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
+      {"GET sub/../../secret", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
+      {"GET /etc/passwd", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
       {"GET .hidden", "403 0 refused: hidden names (starting with '.') are not allowed"},
+      {"GET ..hidden", "403 0 refused: hidden names (starting with '.') are not allowed"},
+      {"GET .", "403 0 refused: hidden names (starting with '.') are not allowed"},
       {std::string("GET a\0b", 7), "403 0 refused: a name may not contain control characters"},
       {"GET link-out", "403 0 refused: link-out leads outside the library"},
       {"GET nope", "404 0 no such file: nope"},
@@ -258,6 +261,7 @@ TEST(FileFrameTest, RoundTripsAndRefusesBadReplies) {
   EXPECT_FALSE(parse_file_reply("200 x5 m", r));
   EXPECT_FALSE(parse_file_reply("200 5", r));
   EXPECT_EQ(file_name_problem("report 2024.pdf"), "");
+  EXPECT_EQ(file_name_problem("v1..2.tar"), "") << "'..' inside a name leads nowhere";
 }
 
 }  // namespace

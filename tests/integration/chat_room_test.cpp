@@ -14,6 +14,7 @@
 
 #include "core/net/fd.hpp"
 #include "core/process/child_process.hpp"
+#include "tests/support/cpu_time.hpp"
 #include "tests/support/models.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -149,19 +150,6 @@ TEST_P(ChatRoomTest, NetlabChatScriptedForm) {
 
 INSTANTIATE_TEST_SUITE_P(Models, ChatRoomTest, ::testing::ValuesIn(kUdpModels), [](const auto& p) { return p.param; });
 
-// CPU time (user + system) `pid` has used so far, from /proc/PID/stat.
-std::chrono::milliseconds cpu_time(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
-  std::string field;
-  long long ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i >= 14) ticks += std::stoll(field);  // fields 14 and 15: utime, stime
-  }
-  return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
-}
-
 // The next line of `chat`'s output containing `text`; the lines skipped on the way go to `seen`.
 bool wait_for_line(process::ChildProcess& chat, const std::string& text, std::string& seen) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -207,13 +195,25 @@ TEST(NetlabChatCliTest, ServerGoneIsReportedOnceWithoutSpinning) {
   EXPECT_EQ(exit->describe(), "exit 0") << seen;
 }
 
-TEST(NetlabChatCliTest, HelpAndUsageErrors) {
+// Bad usage exits 2 with the tool's name first (CLI11 alone exits 105..109).
+TEST(NetlabChatCliTest, HelpVersionAndUsageErrors) {
   auto help = run_command({bin_path("netlab-chat"), "--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.output.find("--name"), std::string::npos);
+  auto version = run_command({bin_path("netlab-chat"), "--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output.rfind(std::string("netlab-chat ") + NETLAB_VERSION + " (git ", 0), 0u) << version.output;
   auto no_name = run_command({bin_path("netlab-chat"), "127.0.0.1:9"});
   EXPECT_EQ(no_name.status, 2);
-  EXPECT_NE(no_name.output.find("--name is required"), std::string::npos) << no_name.output;
+  EXPECT_EQ(no_name.output.rfind("netlab-chat: --name is required", 0), 0u) << no_name.output;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {}, {"127.0.0.1:9", "--no-such-flag"}, {"nonsense", "--name", "bot"}, {"127.0.0.1:9", "--wait", "soon"}}) {
+    std::vector<std::string> argv{bin_path("netlab-chat")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto usage = run_command(argv);
+    EXPECT_EQ(usage.status, 2) << usage.output;
+    EXPECT_EQ(usage.output.rfind("netlab-chat: ", 0), 0u) << usage.output;
+  }
 }
 
 }  // namespace

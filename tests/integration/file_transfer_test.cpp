@@ -104,21 +104,41 @@ TEST_F(FileTransferTest, BusyServerRefusesInProtocolTerms) {
 TEST_F(FileTransferTest, NetlabFtpMenuAndPrompt) {
   auto server = start("iterative_tcp");
   write_pattern_file((base_ / "lib" / "notes.txt").string(), 1234);
-  auto r = run_command({bin_path("netlab-ftp"), server->address().to_string()}, "list\n2 nope\nbogus\nquit\n");
+  // Through a pipe, as scripts use it: a typo, a missing local file and a refused name each print
+  // their reason and the session goes on.
+  auto r = run_command({bin_path("netlab-ftp"), server->address().to_string()},
+                       "list\n2 nope\nbogus\nput /nonexistent\nget ../etc/passwd\nLS\nquit\n");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("1) list"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("4) quit"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ftp> 1234 notes.txt\n(1 file)\n"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("404: no such file: nope"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("usage: list | get NAME | put PATH | quit"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("unknown command 'bogus'; usage: list | get NAME | put PATH | quit"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("netlab-ftp: cannot open /nonexistent: No such file or directory"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("403: refused: outside the library"), std::string::npos) << r.output;
+  const std::string listing = "1234 notes.txt\n(1 file)\n";
+  EXPECT_NE(r.output.find(listing, r.output.find(listing) + 1), std::string::npos) << "LS is list: " << r.output;
 }
 
-TEST(NetlabFtpCliTest, HelpAndBadServerAddress) {
+// Bad usage exits 2 with the tool's name first (CLI11 alone exits 105..109); a server that is not
+// there is a connection failure, 3.
+TEST(NetlabFtpCliTest, HelpVersionAndUsageErrors) {
   auto help = run_command({bin_path("netlab-ftp"), "--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.output.find("list | get NAME | put PATH | quit"), std::string::npos) << help.output;
-  auto usage = run_command({bin_path("netlab-ftp")});
-  EXPECT_NE(usage.status, 0);
+  auto version = run_command({bin_path("netlab-ftp"), "--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output.rfind(std::string("netlab-ftp ") + NETLAB_VERSION + " (git ", 0), 0u) << version.output;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {}, {"127.0.0.1:1", "--no-such-flag"}, {"nonsense", "list"}, {"127.0.0.1:1", "list", "-o"}}) {
+    std::vector<std::string> argv{bin_path("netlab-ftp")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto usage = run_command(argv);
+    EXPECT_EQ(usage.status, 2) << usage.output;
+    EXPECT_EQ(usage.output.rfind("netlab-ftp: ", 0), 0u) << usage.output;
+  }
   auto refused = run_command({bin_path("netlab-ftp"), "127.0.0.1:1", "list"});
   EXPECT_EQ(refused.status, 3);
   EXPECT_NE(refused.output.find("netlab-ftp: "), std::string::npos) << refused.output;

@@ -92,21 +92,31 @@ proto::FileReply FileClient::get(const std::string& name, const std::string& pat
   }
   const std::string part = path + ".part";
   core::Fd out(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!out) fail("cannot create " + part + ": " + core::errno_text(errno));
+  const bool created = static_cast<bool>(out);
+  // A local failure still reads the rest of the data, so the next command finds the stream in step.
+  std::string local_error = created ? "" : "cannot create " + part + ": " + core::errno_text(errno);
   uint64_t done = 0;
   try {
     read_data(reply.size, [&](std::string_view piece) {
-      if (!write_file(out.get(), piece)) fail("cannot write " + part + ": " + core::errno_text(errno));
+      if (local_error.empty() && !write_file(out.get(), piece)) {
+        local_error = "cannot write " + part + ": " + core::errno_text(errno);
+      }
       done += piece.size();
       if (progress) progress(done, reply.size);
     });
   } catch (...) {
-    ::unlink(part.c_str());
+    if (created) ::unlink(part.c_str());
     throw;
   }
   out.reset();
+  if (!local_error.empty()) {
+    if (created) ::unlink(part.c_str());
+    throw LocalFileError(local_error);
+  }
   if (::rename(part.c_str(), path.c_str()) != 0) {
-    fail("cannot rename " + part + " to " + path + ": " + core::errno_text(errno));
+    std::string why = "cannot rename " + part + " to " + path + ": " + core::errno_text(errno);
+    ::unlink(part.c_str());
+    throw LocalFileError(why);
   }
   return reply;
 }
@@ -114,8 +124,9 @@ proto::FileReply FileClient::get(const std::string& name, const std::string& pat
 proto::FileReply FileClient::put(const std::string& path, const std::string& name, const ProgressFn& progress) {
   core::Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st{};
-  if (!in || ::fstat(in.get(), &st) != 0) fail("cannot open " + path + ": " + core::errno_text(errno));
-  if (!S_ISREG(st.st_mode)) fail(path + " is not a regular file");
+  // Checked before anything is sent: the connection is untouched.
+  if (!in || ::fstat(in.get(), &st) != 0) throw LocalFileError("cannot open " + path + ": " + core::errno_text(errno));
+  if (!S_ISREG(st.st_mode)) throw LocalFileError(path + " is not a regular file");
   const auto size = static_cast<uint64_t>(st.st_size);
   send_frame("PUT " + name + " " + std::to_string(size));
   off_t offset = 0;

@@ -1,10 +1,13 @@
 // FileClient: the client side of the file protocol over one blocking TCP connection, as used by
-// netlab-ftp. Failures of the connection throw std::runtime_error with one clear line; replies the
-// server refuses with (4xx, 5xx) are returned, not thrown.
+// netlab-ftp. Failures of the connection throw std::runtime_error with one clear line; a local
+// file that cannot be read or written throws LocalFileError once the connection is back in step
+// (so an interactive session carries on); replies the server refuses with (4xx, 5xx) are returned,
+// not thrown.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +17,12 @@
 #include "core/proto/file_frame.hpp"
 
 namespace netlab::ftp {
+
+// A local file failed (cannot open, create, write or rename it); the connection is still usable.
+class LocalFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // Called as bytes move: (done, total).
 using ProgressFn = std::function<void(uint64_t, uint64_t)>;
