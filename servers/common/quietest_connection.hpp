@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <utility>
 
 #include "servers/common/request_timer.hpp"
@@ -26,21 +27,32 @@ class QuietestConnection {
   // 100 ms: a flood of connects at the limit must not cost a scan of every connection each.
   template <class Conns, class KeyOf>
   auto* find(const Conns& conns, KeyOf key) {
+    const auto* slot = find_item(conns, [&](const auto& conn) { return conn ? key(*conn) : kBusy; });
     decltype(conns.front().get()) quietest = nullptr;
+    if (slot != nullptr) quietest = slot->get();
+    return quietest;
+  }
+
+  // The same search over plain items (an event loop's table of waiting coroutines): the item with
+  // the smallest key(item), skipping busy ones (time max()), or null.
+  template <class Items, class KeyOf>
+  auto* find_item(Items& items, KeyOf key) {
+    decltype(&*std::begin(items)) quietest = nullptr;
     auto now = RequestTimer::now();
     if (now < next_search_) return quietest;
-    Key best{RequestTimer::Clock::time_point::max(), 0};
-    for (const auto& conn : conns) {
-      if (!conn) continue;
-      Key k = key(*conn);
-      if (k.first != RequestTimer::Clock::time_point::max() && (quietest == nullptr || k < best)) {
+    Key best = kBusy;
+    for (auto& item : items) {
+      Key k = key(item);
+      if (k.first != kBusy.first && (quietest == nullptr || k < best)) {
         best = k;
-        quietest = conn.get();
+        quietest = &item;
       }
     }
     if (quietest == nullptr) next_search_ = now + std::chrono::milliseconds(100);
     return quietest;
   }
+
+  static constexpr Key kBusy{RequestTimer::Clock::time_point::max(), 0};
 
  private:
   RequestTimer::Clock::time_point next_search_{};

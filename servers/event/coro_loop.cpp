@@ -18,6 +18,7 @@ CoroLoop::Slot& CoroLoop::slot(int fd) {
 
 void CoroLoop::watch(int fd) {
   slot(fd) = {};
+  slot(fd).serial = ++watches_;
   poller_->add(fd, kReadable | kWritable);
 }
 
@@ -33,6 +34,7 @@ void CoroLoop::Readable::await_suspend(std::coroutine_handle<> h) {
   Slot& s = loop.slot(fd);
   s.reader = h;
   s.read_deadline = deadline;
+  s.read_quiet_since = quiet_since;
   s.read_timed_out = false;
 }
 
@@ -114,6 +116,16 @@ void CoroLoop::sweep_read_deadlines(Clock::time_point now) {
       std::exchange(slots_[i].reader, {}).resume();
     }
   }
+}
+
+bool CoroLoop::cut_quietest_reader() {
+  Slot* quietest = quietest_.find_item(slots_, [](const Slot& s) {
+    return s.reader ? QuietestConnection::Key{s.read_quiet_since, s.serial} : QuietestConnection::kBusy;
+  });
+  if (quietest == nullptr) return false;
+  quietest->read_timed_out = true;
+  std::exchange(quietest->reader, {}).resume();
+  return true;
 }
 
 int CoroLoop::wait_timeout_ms() const {

@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "servers/common/quietest_connection.hpp"
 #include "servers/event/detached_task.hpp"
 #include "servers/event/poller.hpp"
 
@@ -40,6 +41,7 @@ class CoroLoop {
     CoroLoop& loop;
     int fd;
     Clock::time_point deadline;
+    Clock::time_point quiet_since;  // max(): the wait is not quiet (a request begun)
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
     bool await_resume() const noexcept;  // false: the deadline passed first
@@ -62,11 +64,21 @@ class CoroLoop {
 
   // co_await loop.readable(fd, d): true once fd is readable or hung up, false once the deadline
   // passed first. Deadlines are checked every sweep interval (no timer per wait: a keep-alive
-  // connection waits once per request), so one fires up to that much late.
-  Readable readable(int fd, Clock::time_point deadline = Clock::time_point::max()) { return {*this, fd, deadline}; }
+  // connection waits once per request), so one fires up to that much late. `quiet_since`: since
+  // when the connection has waited with no request begun (server::quiet_since), which makes it a
+  // candidate for cut_quietest_reader().
+  Readable readable(int fd, Clock::time_point deadline = Clock::time_point::max(),
+                    Clock::time_point quiet_since = Clock::time_point::max()) {
+    return {*this, fd, deadline, quiet_since};
+  }
   // co_await loop.writable(fd, t): true once fd is writable, false if t passed first.
   Writable writable(int fd, std::chrono::milliseconds timeout) { return {*this, fd, timeout}; }
   Sleep sleep(std::chrono::milliseconds duration) { return {*this, duration}; }
+
+  // At the connection limit: the reader waiting quietly the longest (then the oldest watch) is
+  // resumed as if its deadline had passed, so its coroutine closes it; false when no reader is
+  // quiet. Runs that coroutine before returning. nginx reuses idle keep-alive connections alike.
+  bool cut_quietest_reader();
 
   // Runs until a stop is requested (or stop() is called), then destroys every suspended coroutine.
   void run();
@@ -86,7 +98,9 @@ class CoroLoop {
     uint64_t write_seq = 0;  // tells a stale write timeout from the current one
     bool timed_out = false;
     Clock::time_point read_deadline = Clock::time_point::max();
+    Clock::time_point read_quiet_since = Clock::time_point::max();
     bool read_timed_out = false;
+    uint64_t serial = 0;  // watch order: among connections quiet since the same tick, the oldest goes
   };
   struct Timer {
     Clock::time_point due;
@@ -108,6 +122,8 @@ class CoroLoop {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<char> read_buf_ = std::vector<char>(64 * 1024);
   std::chrono::milliseconds sweep_every_{1000};
+  QuietestConnection quietest_;
+  uint64_t watches_ = 0;
   Clock::time_point next_sweep_{};
   bool stop_ = false;
 };

@@ -38,7 +38,19 @@ struct Counters {
   explicit Counters(const server::ServerContext& ctx) : stalled(ctx) {}
   size_t live = 0;
   server::StalledClients stalled;
+  uint64_t made_room = 0;  // quiet connections closed at --max-conns to admit new ones
 };
+
+// At --max-conns the connection that has waited quietly the longest is closed to admit the new
+// one (its coroutine runs to the end inside the call); false when every connection is busy.
+bool make_room(CoroLoop& loop, const server::ServerContext& ctx, Counters& counters) {
+  if (!loop.cut_quietest_reader()) return false;
+  if (counters.made_room++ == 0) {
+    server::log(ctx, "connection limit (--max-conns " + std::to_string(ctx.options().max_conns) +
+                         ") reached; closing the connections idle the longest to admit new ones");
+  }
+  return true;
+}
 
 // Keeps fd registered with the loop for the coroutine's lifetime. Declared after the Fd, so the
 // registration ends before the descriptor closes.
@@ -65,7 +77,7 @@ DetachedTask serve_connection(CoroLoop& loop, const server::ServerContext& ctx, 
     ssize_t n;
     bool late = false;  // the header or idle deadline passed first
     while ((n = ::recv(fd.get(), buf.data(), buf.size(), 0)) < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!co_await loop.readable(fd.get(), timer.deadline())) {
+      if (!co_await loop.readable(fd.get(), timer.deadline(), server::quiet_since(timer, *session, out, false))) {
         late = true;
         break;
       }
@@ -109,7 +121,7 @@ DetachedTask accept_connections(CoroLoop& loop, const server::ServerContext& ctx
     core::Fd conn;
     switch (acceptor.accept(conn)) {
       case server::AcceptResult::kAccepted:
-        if (counters.live >= max_conns) {
+        if (counters.live >= max_conns && !make_room(loop, ctx, counters)) {
           server::refuse(ctx, std::move(conn), "connection limit reached");
         } else {
           serve_connection(loop, ctx, std::move(conn), counters);  // runs until its first co_await

@@ -278,10 +278,6 @@ TEST_P(EventModelTest, OutOfDescriptorsNeitherSpinsNorStopsServing) {
 // connections; connections in the middle of a request keep their place, and then a fresh client
 // gets the busy reply.
 TEST_P(EventModelTest, IdleConnectionsAtTheLimitMakeRoomForFreshClients) {
-  if (GetParam().model == "coroutines") {
-    GTEST_SKIP() << "coroutines answers busy at the limit: its connections wait inside coroutines, which "
-                    "the acceptor cannot close (docs/robustness.md)";
-  }
   constexpr int kCap = 20;
   ServerProcess server(binary(), args({"--max-conns", std::to_string(kCap)}));
   std::vector<core::Fd> idle;
