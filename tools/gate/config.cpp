@@ -4,7 +4,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <string_view>
 #include <toml++/toml.h>
 
 namespace netlab::gate {
@@ -92,7 +91,6 @@ GateConfig default_config() {
   for (const char* name : {"server_syscalls_per_req", "server_instructions_per_req", "loadgen_syscalls_per_req",
                            "loadgen_instructions_per_req"}) {
     c.metrics.push_back(metric(name, name, false, 0.01, true));
-    c.metrics.back().same_cpu = std::string_view(name).ends_with("instructions_per_req");
   }
   return c;
 }

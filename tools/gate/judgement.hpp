@@ -49,7 +49,7 @@ struct GateResult {
   double confidence = 0.95;
   std::vector<MetricJudgement> judgements;
   std::vector<std::string> problems;  // what made the comparison unusable (missing cases, bad data)
-  std::vector<std::string> skipped;   // metrics left unjudged on purpose, and why (not a failure)
+  std::vector<std::string> notes;     // said, not failed on: a CPU model that differs, a metric left out
 
   // With it, a timed (non-deterministic) metric too noisy to judge does not make the exit 2: CI's
   // A/B says so loudly instead, while missing cases and noisy exact counts still fail.

@@ -61,19 +61,19 @@ void add_outputs(CLI::App* cmd, Options& o) {
                 "noisy deterministic metrics still do)");
 }
 
-// Two runs from different CPU models cannot be compared on figures that follow the CPU: those
-// metrics leave the config, and the returned lines say which and why.
+// Two runs from different CPU models: the returned notes say so, and the metrics marked same_cpu
+// leave the config (they cannot be compared across CPU models), each named with why.
 std::vector<std::string> drop_cpu_bound_metrics(GateConfig& config, const RunMeta& base, const RunMeta& current) {
-  std::vector<std::string> skipped;
-  if (base.cpu_model == current.cpu_model) return skipped;
+  std::vector<std::string> notes;
+  if (base.cpu_model == current.cpu_model) return notes;
+  notes.push_back("the base ran on '" + base.cpu_model + "', this run on '" + current.cpu_model + "'");
   for (const auto& m : config.metrics) {
     if (m.same_cpu) {
-      skipped.push_back(m.name + ": not judged: the base ran on '" + base.cpu_model + "', this run on '" +
-                        current.cpu_model + "' (the figure follows the CPU model; an A/B run on one machine judges it)");
+      notes.push_back(m.name + " not judged: it is marked same_cpu (an A/B run on one machine judges it)");
     }
   }
   std::erase_if(config.metrics, [](const MetricSpec& m) { return m.same_cpu; });
-  return skipped;
+  return notes;
 }
 
 // Builds the comparison; throws std::runtime_error (as ConfigError too) for unusable input.
@@ -98,11 +98,11 @@ GateResult judge(const std::string& mode, const Options& o) {
         }
       }
     }
-    std::vector<std::string> skipped = drop_cpu_bound_metrics(config, base.meta, current.meta);
+    std::vector<std::string> notes = drop_cpu_bound_metrics(config, base.meta, current.meta);
     result = judge_rows(current_rows(base), current_rows(current), false, config);
     result.base = base.meta;
     result.current = current.meta;
-    result.skipped = std::move(skipped);
+    result.notes = std::move(notes);
   }
   result.mode = mode;
   result.tolerate_noise = o.tolerate_noise;

@@ -92,7 +92,7 @@ void print_table(const GateResult& result, std::ostream& out) {
     out << line << "\n";
   }
   for (const auto& p : result.problems) out << "problem: " << p << "\n";
-  for (const auto& p : result.skipped) out << "skipped: " << p << "\n";
+  for (const auto& p : result.notes) out << "note: " << p << "\n";
   if (result.tolerate_noise && count(result, Verdict::too_noisy) > 0) {
     out << "note: --tolerate-noise: the timed metrics too noisy to judge do not fail this gate\n";
   }
@@ -118,9 +118,9 @@ std::string markdown(const GateResult& result) {
     md << "\nProblems:\n\n";
     for (const auto& p : result.problems) md << "- " << p << "\n";
   }
-  if (!result.skipped.empty()) {
-    md << "\nSkipped:\n\n";
-    for (const auto& p : result.skipped) md << "- " << p << "\n";
+  if (!result.notes.empty()) {
+    md << "\nNotes:\n\n";
+    for (const auto& p : result.notes) md << "- " << p << "\n";
   }
   return md.str();
 }
@@ -143,7 +143,7 @@ nlohmann::json to_json(const GateResult& result) {
   }
   return {{"tool", "netlab-gate"}, {"mode", result.mode},       {"confidence", result.confidence},
           {"base", meta(result.base)}, {"current", meta(result.current)}, {"judgements", judgements},
-          {"problems", result.problems}, {"skipped", result.skipped},
+          {"problems", result.problems}, {"notes", result.notes},
           {"tolerate_noise", result.tolerate_noise}, {"exit_code", result.exit_code()}, {"summary", summary_line(result)}};
 }
 
