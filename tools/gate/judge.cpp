@@ -149,6 +149,7 @@ namespace {
 struct CaseRows {
   std::vector<Row> all;
   std::vector<Row> ok;
+  std::vector<Row> failed;  // status "failed" (not "interrupted": a cut-short run says nothing of the code)
 };
 
 std::map<std::string, CaseRows> by_case(const std::vector<Row>& rows, std::vector<std::string>& order) {
@@ -160,6 +161,7 @@ std::map<std::string, CaseRows> by_case(const std::vector<Row>& rows, std::vecto
     out[key].all.push_back(r);
     auto status = r.find("status");
     if (status != r.end() && status->second == "ok") out[key].ok.push_back(r);
+    if (status != r.end() && status->second == "failed") out[key].failed.push_back(r);
   }
   return out;
 }
@@ -239,6 +241,14 @@ GateResult judge_rows(const std::vector<Row>& base, const std::vector<Row>& curr
       result.judgements.push_back(case_verdict(key, "case", Verdict::missing, why));
       result.problems.push_back("case " + key + ": " + why);
       continue;
+    }
+    if (c.failed.size() > b.failed.size()) {
+      // Some repetitions failed where the base failed fewer: the samples left would hide it.
+      const Row& failed = c.failed.front();
+      result.judgements.push_back(case_verdict(
+          key, "status", Verdict::regressed,
+          std::to_string(c.failed.size()) + " of " + std::to_string(c.all.size()) + " repetitions failed (base: " +
+              std::to_string(b.failed.size()) + "), first: " + field(failed, "reason")));
     }
     if (paired && !shares_repetition(b, c)) {
       result.judgements.push_back(case_verdict(key, "case", Verdict::missing, "no repetition on both sides to pair"));

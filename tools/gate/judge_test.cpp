@@ -209,6 +209,21 @@ TEST(JudgeRows, FailedCaseRegressesOnStatus) {
   EXPECT_EQ(r.exit_code(), 1);
 }
 
+// Two of seven repetitions fail in the new build: the five left are fine samples, but the failures
+// are a regression of their own.
+TEST(JudgeRows, SomeRepetitionsFailingIsARegression) {
+  auto current = rows("a", around(1000, 0.01, 5));
+  auto failed = rows("a", {0, 0}, "failed");
+  current.insert(current.end(), failed.begin(), failed.end());
+  auto r = judge_rows(rows("a", around(1000, 0.01)), current, false, config());
+  auto* j = find(r, "a", "status");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->verdict, Verdict::regressed);
+  EXPECT_EQ(j->note, "2 of 7 repetitions failed (base: 0), first: server exited 1");
+  ASSERT_NE(find(r, "a", "tps"), nullptr);  // what ran is still judged
+  EXPECT_EQ(r.exit_code(), 1);
+}
+
 TEST(JudgeRows, CaseFailedInBaseIsMissing) {
   auto r = judge_rows(rows("a", {0, 0}, "failed"), rows("a", around(1000, 0.01)), false, config());
   ASSERT_EQ(r.judgements.size(), 1u);

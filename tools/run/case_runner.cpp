@@ -164,8 +164,13 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
   load_opts.stdout_path = base + ".txt";
   ChildProcess load(argv, load_opts);
 
-  // Sample the server while the load runs; CPU counts from the end of the warm-up.
-  std::optional<double> cpu_at_measure_start;
+  // Sample the server while the load runs. Its CPU counts over the load generator's measured
+  // window: the loop wakes at the window's start and end as well as every 250 ms, so the CPU and the
+  // answers it is divided by cover the same time (sampling only every 250 ms, a second-long case's
+  // CPU window was up to a quarter shorter or longer than its answers').
+  const auto window_start = started + suite_.warmup;
+  const auto window_end = window_start + suite_.duration;
+  std::optional<double> cpu_at_measure_start, cpu_at_measure_end;
   double cpu_last = 0;
   auto measure_started = started;
   int tick = 0;
@@ -178,10 +183,12 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
     bool with_memory = tick++ % 2 == 0;
     GroupSample s = sample_group(server.pid(), server.pid(), with_memory);
     if (s.processes > 0) cpu_last = s.cpu_seconds;
-    if (!cpu_at_measure_start && Clock::now() - started >= suite_.warmup) {
+    const auto now = Clock::now();
+    if (!cpu_at_measure_start && now >= window_start) {
       cpu_at_measure_start = cpu_last;
-      measure_started = Clock::now();
+      measure_started = now;
     }
+    if (cpu_at_measure_start && !cpu_at_measure_end && now >= window_end) cpu_at_measure_end = cpu_last;
     result.server_peak.pss_kb = std::max(result.server_peak.pss_kb, s.pss_kb);
     result.server_peak.rss_kb = std::max(result.server_peak.rss_kb, s.rss_kb);
     result.server_peak.threads = std::max(result.server_peak.threads, s.threads);
@@ -190,11 +197,16 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
     result.sock_peak.tcp_mem_kb = std::max(result.sock_peak.tcp_mem_kb, ss.tcp_mem_kb);
     result.sock_peak.tcp_time_wait = std::max(result.sock_peak.tcp_time_wait, ss.tcp_time_wait);
     result.sock_peak.tcp_inuse = std::max(result.sock_peak.tcp_inuse, ss.tcp_inuse);
-    std::this_thread::sleep_for(250ms);
+    auto wake = Clock::now() + 250ms;
+    for (auto boundary : {window_start, window_end}) {
+      if (boundary > Clock::now()) wake = std::min(wake, boundary);
+    }
+    std::this_thread::sleep_until(wake);
   }
   const Exit load_exit = *load.poll_exit();
-  const double window = std::chrono::duration<double>(Clock::now() - measure_started).count();
-  result.server_cpu_s = cpu_at_measure_start ? cpu_last - *cpu_at_measure_start : 0;
+  const auto measure_ended = cpu_at_measure_end ? window_end : Clock::now();
+  const double window = std::chrono::duration<double>(measure_ended - measure_started).count();
+  result.server_cpu_s = cpu_at_measure_start ? cpu_at_measure_end.value_or(cpu_last) - *cpu_at_measure_start : 0;
   result.server_cpu_pct = window > 0 ? 100.0 * result.server_cpu_s / window : 0;
   result.loadgen = read_last_row(paths_.out_dir + "/loadgen.csv", c.file_id());
 

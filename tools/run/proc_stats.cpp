@@ -1,6 +1,7 @@
 #include "tools/run/proc_stats.hpp"
 
 #include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -34,6 +35,17 @@ uint64_t kb_field(const std::string& text, const std::string& name) {
   return std::stoull(text.substr(at + name.size()));
 }
 
+// CPU time of a whole process (every thread), to the nanosecond: /proc's utime and stime count in
+// 10 ms ticks, 5% of a second-long case's 0.2 s. Falls back to the ticks if the clock is refused.
+double process_cpu_seconds(pid_t pid, double ticks_fallback) {
+  clockid_t clock;
+  timespec ts{};
+  if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0) {
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  }
+  return ticks_fallback;
+}
+
 }  // namespace
 
 GroupSample sample_group(pid_t pgid, pid_t leader, bool with_memory) {
@@ -48,9 +60,9 @@ GroupSample sample_group(pid_t pgid, pid_t leader, bool with_memory) {
     // proc(5): field 5 pgrp, 14 utime, 15 stime, 16 cutime, 17 cstime, 20 num_threads.
     if (f.size() < 18 || std::stol(f[2]) != pgid) continue;
     if (f[0] == "Z") continue;  // a zombie's CPU shows up in its parent's cutime once reaped
-    double cpu = std::stod(f[11]) + std::stod(f[12]);
-    if (std::stol(e->d_name) == leader) cpu += std::stod(f[13]) + std::stod(f[14]);
-    s.cpu_seconds += cpu / ticks;
+    const pid_t pid = static_cast<pid_t>(std::stol(e->d_name));
+    s.cpu_seconds += process_cpu_seconds(pid, (std::stod(f[11]) + std::stod(f[12])) / ticks);
+    if (pid == leader) s.cpu_seconds += (std::stod(f[13]) + std::stod(f[14])) / ticks;
     s.threads += std::stoi(f[17]);
     s.processes += 1;
     if (with_memory) {

@@ -9,7 +9,7 @@
 namespace netlab::run {
 
 struct GroupSample {
-  double cpu_seconds = 0;  // user+sys of live members, plus what reaped children left the leader
+  double cpu_seconds = 0;  // user+sys of live members (ns precision), plus what reaped children left the leader (ticks)
   uint64_t pss_kb = 0;     // proportional set size summed over members (shared pages split fairly)
   uint64_t rss_kb = 0;     // resident set size summed (overcounts shared pages; kept for contrast)
   int threads = 0;
