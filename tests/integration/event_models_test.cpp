@@ -372,5 +372,44 @@ TEST_P(BlockingOutOfFdsTest, OutOfDescriptorsAnswersBusyAndRecovers) {
 
 INSTANTIATE_TEST_SUITE_P(Models, BlockingOutOfFdsTest, ::testing::Values("thread_per_conn", "thread_pool"));
 
+// The loop, prefork and fork-per-connection servers hold one connection per process (a forked child
+// has its own descriptor table and the parent closes its copy), so clients cannot exhaust a
+// descriptor limit: twice the limit connect under 64 descriptors, the excess waits in the listen
+// backlog (the kernel's, costing the server nothing: no busy reply is needed, and the server uses
+// no CPU while they wait), and every one is then served in turn.
+class OneConnectionPerProcessTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OneConnectionPerProcessTest, TwiceTheDescriptorLimitOfClientsWaitWithoutCpuAndAreAllServed) {
+  raise_own_fd_limit();
+  constexpr int kLimit = 64;
+  ServerProcess server("/usr/bin/prlimit", {"--nofile=" + std::to_string(kLimit) + ":" + std::to_string(kLimit),
+                                            bin_path("netlab-server-" + GetParam()), "--listen", "127.0.0.1:0",
+                                            "--workers", "4", "--header-timeout", "30s"});
+  std::vector<core::Fd> clients;
+  for (int i = 0; i < 2 * kLimit; ++i) clients.push_back(connect_with_timeout(server.address(), 2s));
+  std::this_thread::sleep_for(200ms);  // fork_per_conn forks its children now
+  double cpu_before = cpu_seconds(server.pid());
+  auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(1s);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(cpu_seconds(server.pid()) - cpu_before, 0.1 * wall) << "the server spins while clients wait";
+  // Each client sends a line and its EOF; a server that serves one at a time reaches the next.
+  for (auto& fd : clients) {
+    ASSERT_TRUE(core::write_all(fd.get(), "hi\n"));
+    ::shutdown(fd.get(), SHUT_WR);
+  }
+  int served = 0;
+  for (auto& fd : clients) {
+    set_timeouts(fd.get(), 10s);
+    if (read_line(fd.get()) == "hi\n") ++served;
+  }
+  EXPECT_EQ(served, 2 * kLimit) << server.stderr_text();
+  EXPECT_EQ(server.stderr_text().find("Too many open files"), std::string::npos) << server.stderr_text();
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, OneConnectionPerProcessTest,
+                         ::testing::Values("iterative_tcp", "prefork", "fork_per_conn"));
+
 }  // namespace
 }  // namespace netlab::test
