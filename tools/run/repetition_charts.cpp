@@ -1,6 +1,7 @@
 // The charts that show one repetition per model, at each connection level: the latency spectrum
 // (from the case's .hgrm) and the timeline (its timeseries.csv rows). The repetition is the
-// median-TPS one, so a line stands for a typical run, not whichever ran first.
+// median-TPS one, so a line stands for a typical run, not whichever ran first. A generator-bound
+// repetition says so in its legend entry.
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -33,8 +34,6 @@ void hgrm_to_data(const std::string& hgrm, const std::string& out_path, TimeRang
   }
 }
 
-std::string join(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
-
 }  // namespace
 
 void repetition_charts(const std::string& run_dir, const std::string& proto, const BySeries& models,
@@ -48,15 +47,14 @@ void repetition_charts(const std::string& run_dir, const std::string& proto, con
   for (int level : levels) {
     std::vector<Series> spectrum, timeline;
     TimeRange spectrum_range, timeline_range;
-    bool bound = false;
     for (const auto& [model, by_conns] : models) {
       auto it = by_conns.find(level);
       if (it == by_conns.end()) continue;
       // A case's files and load generator label carry its build in A/B runs (Case::file_id).
       const Row& typical = typical_repetition(it->second);
       const std::string id = field(typical, "case") + (field(typical, "build").empty() ? "" : "." + field(typical, "build"));
+      // The whole repetition was generator-bound or not: its legend entry says so.
       const bool gen_bound = field(typical, "generator_bottleneck") == "1";
-      bound |= gen_bound;
       const std::string title = gen_bound ? model + " (generator-bound)" : model;
       if (std::ifstream(run_dir + "/" + id + ".hgrm")) {
         std::string file = charts.maker.data_path("spectrum-" + id);
@@ -65,11 +63,10 @@ void repetition_charts(const std::string& run_dir, const std::string& proto, con
       }
       std::string file = charts.maker.data_path("timeline-" + id);
       std::ofstream out(file);
-      out << "# second (the interval's end) tps p99_us generator-bound\n";
+      out << "# second (the interval's end) tps p99_us\n";
       for (const auto& s : series_rows) {
         if (field(s, "label") != id) continue;
-        out << field_num(s, "second") << " " << field_num(s, "tps") << " " << field_num(s, "latency_p99_us") << " "
-            << gen_bound << "\n";
+        out << field_num(s, "second") << " " << field_num(s, "tps") << " " << field_num(s, "latency_p99_us") << "\n";
         timeline_range.add(field_num(s, "latency_p99_us"));
       }
       timeline.push_back(charts.series(file, model, title));
@@ -79,8 +76,7 @@ void repetition_charts(const std::string& run_dir, const std::string& proto, con
     charts.make("spectrum.gp", "spectrum-" + tag, "Latency spectrum, " + where,
                 "Latency spectrum (" + where + which + ")", spectrum, time_axis(spectrum_range));
     charts.make("timeline.gp", "timeline-" + tag, "Throughput and p99 over time, " + where,
-                "TPS and p99 over time (" + where + which + ")", timeline,
-                join(std::string("bound=") + (bound ? "1" : "0"), time_axis(timeline_range)));
+                "TPS and p99 over time (" + where + which + ")", timeline, time_axis(timeline_range));
   }
 }
 
