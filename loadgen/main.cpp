@@ -2,8 +2,8 @@
 // and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
 // request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (clients/: the
 // echo/HTTP/UDP Worker on an engine/, FileDriver, ChatDriver); this file parses the command line,
-// runs the phases (warm-up, measure, drain), merges the drivers' metrics once per interval (--interval, 1 s by default) and writes
-// the reports (cli/).
+// runs the phases (warm-up, measure, drain), merges the drivers' metrics once per interval
+// (--interval, 1 s by default) and writes the reports (cli/).
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
 // Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 & netlab-loadgen --target 127.0.0.1:9000 -d 2s
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
       SecondRow row = make_row(static_cast<double>(k * tl.interval_ns) / 1e9, interval, seconds,
                                interval.counters.active_at_end);
       result.connections_peak_active = std::max(result.connections_peak_active, interval.counters.active_peak);
-      // Each second is appended as it ends: a run killed outright still leaves its time series.
+      // Each interval is appended as it ends: a run killed outright still leaves its time series.
       if (!o.timeseries.empty() && output_error.empty()) {
         try {
           append_with_header(o.timeseries, timeseries_header(), timeseries_row(o.label, row));

@@ -1,6 +1,6 @@
 # Shared set-up for every netlab chart. Variables set by the caller with -e:
 #   out    output path without extension     fmt    png | svg
-#   files  space-separated data files        titles space-separated series names (same order)
+#   files  space-separated data files        titles series names, each "double-quoted" (same order)
 #   heading chart title
 # and optionally height (pixels; 540 unless set) for charts that stack panels; colours and points
 # (one word per series, same order: '#rrggbb' and a point type), each model's fixed style from the

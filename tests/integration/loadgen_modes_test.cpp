@@ -79,8 +79,9 @@ TEST(LoadgenModesTest, ShortIntervalsGiveFinerRowsAndTheLiveLineStaysOncePerSeco
   size_t live_lines = 0;
   for (size_t at = 0; (at = run.output.find("s] ", at)) != std::string::npos; ++at) ++live_lines;
   EXPECT_EQ(live_lines, 2u) << run.output;
-  auto refused = run_command({bin_path("netlab-loadgen"), "--target", server.address().to_string(), "--interval", "1ms"},
-                             {}, std::chrono::seconds(10));
+  auto refused = run_command(
+      {bin_path("netlab-loadgen"), "--target", server.address().to_string(), "--interval", "1ms"}, {},
+      std::chrono::seconds(10));
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.output.find("--interval: must be from 10ms to 60s"), std::string::npos) << refused.output;
 }

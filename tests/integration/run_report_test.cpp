@@ -1,97 +1,17 @@
-// The run report from a synthetic run folder (no servers run): three repetitions of three models,
-// two of them at two connection levels and poll at one. Checks that the chart data files hold
-// median, min and max over the repetitions, that the spectrum and timeline take each model's
-// median-TPS repetition (not the first), that the summary table sits at the top, sorted and
-// rounded, that each model has one colour in every chart (poll's absence at one level shifts
-// nobody), that a generator-bound case is marked on the charts, that latency axes read in time
-// units, and, when Chromium is installed, that the page shows every chart decoded with one colour
-// per model (and that the check catches a missing chart or a model changing colour).
+// The run report from the planted run folder (planted_report.hpp): the chart data files hold
+// median, min and max over the repetitions, the spectrum and timeline take each model's median-TPS
+// repetition (not the first), the summary table sits at the top, sorted and rounded, with section
+// titles in words; interrupted cases and unanswered connections are named.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
-#include "tests/support/report_check.hpp"
-#include "tests/support/server_process.hpp"
-#include "tests/support/test_dir.hpp"
-#include "tools/run/chart_maker.hpp"
-#include "tools/run/model_palette.hpp"
-#include "tools/run/report.hpp"
+#include "tests/integration/planted_report.hpp"
 
 namespace netlab::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Sources are compiled with absolute paths: scripts/charts is three levels above this file.
-const fs::path kScripts = fs::path(__FILE__).parent_path().parent_path().parent_path() / "scripts" / "charts";
-// A build's model list, in its order (bin/models.txt): each model's colour comes from its place.
-const std::vector<std::string> kModels = {"thread_pool", "epoll", "poll"};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// TPS of repetitions 1..3 per model and level; the median repetition differs from the first.
-struct Planted {
-  const char* model;
-  int conns;
-  double tps[3];
-};
-const Planted kPlanted[] = {{"epoll", 1, {100, 120, 110}},      // median: rep3
-                            {"epoll", 10, {900, 1100, 1000}},   // median: rep3
-                            {"thread_pool", 1, {80, 60, 70}},   // median: rep3
-                            {"thread_pool", 10, {400, 500, 450}},  // median: rep3, generator-bound
-                            {"poll", 10, {300, 200, 250}}};     // median: rep3; poll only at 10
-
-std::string case_id(const Planted& p, int rep) {
-  return std::string(p.model) + "-echo-c" + std::to_string(p.conns) + "-rep" + std::to_string(rep);
-}
-
-// The charts the planted run makes.
-const std::vector<std::string> kCharts = {"rank-echo",        "tps-echo",         "latency-echo",
-                                          "server-echo",      "spectrum-echo-c1", "timeline-echo-c1",
-                                          "spectrum-echo-c10", "timeline-echo-c10"};
-
-class ReportTest : public test::TestDirFixture {
- protected:
-  ReportTest() : TestDirFixture("netlab-report") {}
-  void SetUp() override {
-    TestDirFixture::SetUp();
-    std::ofstream summary(dir_ / "summary.csv");
-    std::ofstream series(dir_ / "timeseries.csv");
-    summary << "case,model,protocol,series,connections,rate,cpu_work_us,io_delay_us,repetition,status,tps,"
-               "latency_p50_us,latency_p99_us,errors_total,server_cpu_pct,server_pss_peak_kb,generator_bottleneck\n";
-    series << "label,second,requests,tps,errors,latency_p50_us,latency_p99_us,connections_active\n";
-    for (const auto& p : kPlanted) {
-      for (int rep = 1; rep <= 3; ++rep) {
-        double tps = p.tps[rep - 1];
-        bool bound = std::string(p.model) == "thread_pool" && p.conns == 10 && rep == 3;
-        // Latency and CPU follow TPS so every metric has its own spread.
-        summary << case_id(p, rep) << "," << p.model << ",echo," << p.model << "," << p.conns << ",0,0,0," << rep
-                << ",ok," << tps << "," << 1e6 / tps << "," << 3e6 / tps << ",0," << tps / 20 << "," << 4096 + rep
-                << "," << bound << "\n";
-        for (int s = 1; s <= 3; ++s) {
-          series << case_id(p, rep) << "," << 0.1 * s << "," << tps << "," << tps + s << ",0,10," << 7000 + rep
-                 << "," << p.conns << "\n";
-        }
-        // The spectrum's p0 value carries the repetition, so the chosen file is recognisable.
-        std::ofstream(dir_ / (case_id(p, rep) + ".hgrm"))
-            << "       Value     Percentile TotalCount 1/(1-Percentile)\n\n"
-            << "     " << 100 * rep << ".000 0.000000000000          1           1.00\n"
-            << "     " << 900 + rep << ".000 0.990000000000        990         100.00\n"
-            << "     " << 990 + rep << ".000 1.000000000000       1000\n";
-      }
-    }
-  }
-  run::ReportOutcome report() { return run::make_report(dir_.string(), kScripts.string(), kModels); }
-};
 
 // The data line of a scaling file for `conns`, as numbers.
 std::vector<double> scaling_line(const fs::path& file, int conns) {
@@ -192,103 +112,6 @@ TEST_F(ReportTest, TheSummaryIsOnTopSortedRoundedAndTitledInWords) {
     EXPECT_NE(html.find(title), std::string::npos) << title;
   }
   EXPECT_EQ(html.find("<h3>tps-echo</h3>"), std::string::npos);
-}
-
-// The legend colours gnuplot drew, per chart, by series (a legend entry's first word).
-std::map<std::string, std::string> legend_colours(const fs::path& svg) {
-  std::map<std::string, std::string> out;
-  for (const auto& [text, colour] : run::svg_legend(svg.string())) out[text.substr(0, text.find(' '))] = colour;
-  return out;
-}
-
-TEST_F(ReportTest, EveryModelKeepsItsColourInEveryChart) {
-  report();
-  const run::ModelPalette palette(kModels, {});
-  for (const auto& chart : kCharts) {
-    if (chart == "server-echo") continue;  // two panels, the same legend twice: checked like the rest below
-    auto colours = legend_colours(dir_ / "charts" / (chart + ".svg"));
-    for (const auto& model : kModels) {
-      // poll is only at 10 connections: absent from the 1-connection charts, shifting nobody.
-      bool present = model != "poll" || chart.find("-c1") == std::string::npos || chart.find("-c10") != std::string::npos;
-      if (!present) {
-        EXPECT_EQ(colours.count(model), 0u) << chart;
-        continue;
-      }
-      ASSERT_EQ(colours.count(model), 1u) << chart << " has no legend entry for " << model;
-      EXPECT_EQ(colours[model], palette.style(model).colour) << chart << ": " << model;
-    }
-  }
-  EXPECT_EQ(legend_colours(dir_ / "charts/server-echo.svg")["epoll"], palette.style("epoll").colour);
-}
-
-TEST_F(ReportTest, GeneratorBoundCasesAreMarkedOnTheCharts) {
-  report();
-  // Charts over connections ring the point (a legend entry in black says what the ring means).
-  for (const char* chart : {"tps-echo", "latency-echo", "rank-echo"}) {
-    EXPECT_EQ(legend_colours(dir_ / "charts" / (std::string(chart) + ".svg"))["generator-bound"], "#000000") << chart;
-  }
-  EXPECT_EQ(legend_colours(dir_ / "charts/server-echo.svg").count("generator-bound"), 0u);
-  // Charts of one repetition name it in its legend entry, where it was.
-  for (const char* chart : {"spectrum-echo-c10", "timeline-echo-c10", "spectrum-echo-c1"}) {
-    bool named = false;
-    for (const auto& [text, colour] : run::svg_legend((dir_ / "charts" / (std::string(chart) + ".svg")).string())) {
-      named |= text == "thread_pool (generator-bound)";
-    }
-    EXPECT_EQ(named, std::string(chart).ends_with("c10")) << chart;
-  }
-}
-
-TEST_F(ReportTest, LatencyAxesReadInTimeUnits) {
-  report();
-  for (const char* chart : {"latency-echo", "spectrum-echo-c10", "timeline-echo-c10"}) {
-    std::string svg = slurp(dir_ / "charts" / (std::string(chart) + ".svg"));
-    EXPECT_NE(svg.find(" ms</text>"), std::string::npos) << chart;
-    EXPECT_EQ(svg.find("e+0"), std::string::npos) << chart;
-  }
-  // Planted p50 runs from 1e6/1100 = 909 µs to 1e6/60 = 16.7 ms, p99 up to 50 ms: 500 µs to 50 ms.
-  std::string svg = slurp(dir_ / "charts/latency-echo.svg");
-  EXPECT_NE(svg.find(">500 µs</text>"), std::string::npos);
-  EXPECT_NE(svg.find(">50 ms</text>"), std::string::npos);
-}
-
-// A page beside report.html holding `html` (report.html with an edit), for the browser check to catch.
-fs::path tampered(const fs::path& dir, const std::string& name, const std::string& html) {
-  std::ofstream(dir / name) << html;
-  return dir / name;
-}
-
-TEST_F(ReportTest, ChromiumFindsEveryChartDecodedAndOneColourPerModel) {
-  report();
-  auto check = check_report_in_chromium(dir_ / "report.html", kCharts, dir_ / "chromium");
-  if (check.skipped) GTEST_SKIP() << "chromium not installed (scripts/setup installs it): report.html not loaded";
-  EXPECT_TRUE(check.problems.empty()) << check.problems.front();
-  EXPECT_NE(check.dom.find("data-charts-loaded=\"8/8\""), std::string::npos);
-
-  // The check itself: a chart that is gone, one whose image is broken, a model that changes colour.
-  const std::string html = slurp(dir_ / "report.html");
-  const size_t latency = html.find("alt=\"latency-echo\""), tps = html.find("alt=\"tps-echo\"");
-  auto gone = check_report_in_chromium(
-      tampered(dir_, "gone.html", std::string(html).replace(latency, 18, "alt=\"renamed\"")), kCharts,
-      dir_ / "chromium-gone");
-  ASSERT_EQ(gone.problems.size(), 1u);
-  EXPECT_EQ(gone.problems[0], "chart latency-echo missing");
-  const size_t image = html.find("base64,", tps) + 7;
-  auto broken = check_report_in_chromium(
-      tampered(dir_, "broken.html", std::string(html).replace(image, html.find('"', image) - image, "AAAA")), kCharts,
-      dir_ / "chromium-broken");
-  ASSERT_EQ(broken.problems.size(), 1u);
-  EXPECT_EQ(broken.problems[0], "chart tps-echo did not decode");
-  const std::string epoll = "epoll=" + run::ModelPalette(kModels, {}).style("epoll").colour;
-  const size_t rank = html.find("alt=\"rank-echo\""), entry = html.find(epoll, rank);
-  ASSERT_LT(entry, html.find("src=", rank));  // in the first chart's data-legend
-  auto recoloured = check_report_in_chromium(
-      tampered(dir_, "recoloured.html", std::string(html).replace(entry, epoll.size(), "epoll=#123456")), kCharts,
-      dir_ / "chromium-recoloured");
-  ASSERT_EQ(recoloured.problems.size(), 1u);
-  EXPECT_NE(recoloured.problems[0].find("colours differ between charts: epoll: #123456 in rank-echo, " +
-                                        epoll.substr(6) + " in tps-echo"),
-            std::string::npos)
-      << recoloured.problems[0];
 }
 
 TEST_F(ReportTest, AnInterruptedCaseIsNamedButNeitherTabledNorDrawn) {

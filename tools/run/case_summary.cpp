@@ -68,7 +68,8 @@ std::vector<CaseSpread> by_case(const std::vector<Row>& rows) {
       cpu.push_back(field_num(*r, "server_cpu_pct"));
       pss.push_back(field_num(*r, "server_pss_peak_kb"));
     }
-    c.tps = spread(tps), c.p50_us = spread(p50), c.p99_us = spread(p99), c.cpu_pct = spread(cpu), c.pss_kb = spread(pss);
+    c.tps = spread(tps), c.p50_us = spread(p50), c.p99_us = spread(p99);
+    c.cpu_pct = spread(cpu), c.pss_kb = spread(pss);
     out.push_back(c);
   }
   std::stable_sort(out.begin(), out.end(), [](const CaseSpread& a, const CaseSpread& b) {

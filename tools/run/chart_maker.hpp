@@ -60,8 +60,8 @@ class ChartMaker {
   std::string data_path(const std::string& name) const;
 
   // Runs `script` with dir, out, fmt, files, titles and heading set (see common.gp), colours and
-  // points too when every series has a style, plus `extra`
-  // gnuplot assignments ("a=1; b='x'") a script documents for itself. Records the chart in
+  // points too when every series has a style, plus `extra` gnuplot assignments ("a=1; b='x'") a
+  // script documents for itself. Records the chart in
   // outcome.charts, or its failure in outcome.problems. Returns whether both formats were made.
   // Does nothing (and returns false) when `series` is empty.
   bool make(const std::string& script, const std::string& name, const std::string& heading,
