@@ -90,7 +90,8 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
   std::string meta = read_file(run_dir + "/run.json");
   html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>netlab report</title>\n"
        << "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;"
-          "font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,"
+          "font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td{white-space:nowrap}"
+          "td:last-child{white-space:normal}td:first-child,"
           "th:first-child,td:last-child,th:last-child{text-align:left}.failed{background:#fdd}"
           "img{max-width:100%;border:1px solid #eee}"
           "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head>\n<body>\n";
@@ -102,7 +103,7 @@ void write_html(const std::string& run_dir, const std::vector<Row>& rows, const 
        << (interrupted.empty() ? "" : ", " + std::to_string(interrupted.size()) + " interrupted (left out)")
        << ". Raw data beside this file: summary.csv, timeseries.csv, one .hgrm per case. Each model has one colour "
           "in every chart; a black ring marks a point where the load generator, not the server, was the "
-          "bottleneck.";
+          "bottleneck (generator-bound).";
   if (has_repetitions(rows)) {
     html << " Cases were repeated: TPS, latency and server charts show the median with min-max error bars over "
             "the repetitions; spectrum and timeline charts show each model's median-TPS repetition.";

@@ -64,7 +64,9 @@ void rank_chart(const std::string& proto, const BySeries& models, ReportCharts& 
   }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Series> series;
-  for (const auto& [tps, model] : order) series.push_back(charts.series(charts.maker.data_path("rank-" + proto + "-" + model), model));
+  for (const auto& [tps, model] : order) {
+    series.push_back(charts.series(charts.maker.data_path("rank-" + proto + "-" + model), model));
+  }
   charts.make("rank.gp", "rank-" + proto, "Models ranked by throughput, " + proto,
               "TPS by model at each connection level (" + proto + ", closed loop)", series,
               "gtics=\"" + tics + ")\"; xmax=" + std::to_string(x - 2) + ".6; bound=" + (bound ? "1" : "0"));

@@ -43,7 +43,7 @@ Table summary_table(const std::vector<CaseSpread>& cases, bool repeated, const c
   Table t;
   t.head = {"case"};
   if (repeated) t.head.push_back("runs ok");
-  t.head.insert(t.head.end(), {"TPS (1/s)"});
+  t.head.push_back("TPS (1/s)");
   if (repeated) t.head.insert(t.head.end(), {"TPS min" + std::string(dash) + "max", "TPS spread (%)"});
   t.head.insert(t.head.end(), {"p50 (µs)", "p99 (µs)"});
   if (repeated) t.head.push_back("p99 min" + std::string(dash) + "max (µs)");
@@ -66,7 +66,7 @@ Table summary_table(const std::vector<CaseSpread>& cases, bool repeated, const c
     row.push_back(any ? mib(c.pss_kb.median) : "-");
     std::string note = c.note;
     if (c.generator_bound > 0) {
-      std::string bound = "load generator was the bottleneck" +
+      std::string bound = "generator-bound" +
                           (repeated ? " in " + std::to_string(c.generator_bound) + " of " + std::to_string(c.ok) + " runs"
                                     : std::string());
       note = note.empty() ? bound : bound + "; " + note;
