@@ -23,7 +23,7 @@ struct Options {
   int threads = 1;
   std::string duration_text = "10s";
   std::string warmup_text = "0s";
-  std::string interval_text = "1s";  // --timeseries rows and the live line: one per interval
+  std::string interval_text = "1s";  // one --timeseries row per interval
   double rate = 0;  // requests per second over all connections; 0 = closed loop
   int pipeline = 1;
   bool new_conn = false;
