@@ -2,8 +2,8 @@
 // and TPS, closed loop, open loop at a rate (coordinated-omission corrected) or one connection per
 // request; file transfers (GET/PUT) and chat-room fan-out. One driver per thread (clients/: the
 // echo/HTTP/UDP Worker on an engine/, FileDriver, ChatDriver); this file parses the command line,
-// runs the phases (warm-up, measure, drain), merges the drivers' metrics once per second and writes
-// the reports (cli/).
+// runs the phases (warm-up, measure, drain), merges the drivers' metrics once per interval
+// (--interval, 1 s by default) and writes the reports (cli/).
 //
 // Usage:     netlab-loadgen --target 127.0.0.1:9000 -c 100 -t 2 -d 10s --csv out.csv
 // Test with: netlab-server-thread_pool --listen 127.0.0.1:9000 & netlab-loadgen --target 127.0.0.1:9000 -d 2s
@@ -71,7 +71,7 @@ struct Collector {
   }
 };
 
-SecondRow make_row(int second, const Metrics& m, double seconds, int64_t active) {
+SecondRow make_row(double second, const Metrics& m, double seconds, int64_t active) {
   SecondRow row;
   row.second = second;
   row.requests = m.counters.requests_sent;
@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
   tl.start_ns = now_ns();
   tl.measure_start_ns = tl.start_ns + o.warmup_ns;
   tl.measure_end_ns = tl.measure_start_ns + o.duration_ns;
+  tl.interval_ns = o.interval_ns;
   tl.connect_cap = std::max<int64_t>(1, plan.connect_cap / o.threads);
   for (auto& w : workers) w->start(tl);
   if (o.warmup_ns > 0 && !o.quiet) std::cerr << "netlab-loadgen: warming up for " << o.warmup_text << "\n";
@@ -139,9 +140,10 @@ int main(int argc, char** argv) {
   Collector collector{workers, {}};
   RunResult result;
   std::string output_error;
-  uint64_t expected = 1;  // flush 1 ends the warm-up; flush k + 1 ends second k
+  uint64_t expected = 1;  // flush 1 ends the warm-up; flush k + 1 ends interval k
   int64_t cpu_start = 0, measure_end = tl.measure_end_ns;
-  int failing_seconds = 0;
+  int64_t failing_ns = 0;
+  int64_t live_line_second = 0;  // the whole second the live line last printed
   bool stopping = false;
   auto stop_all = [&](const std::string& reason, int code) {
     if (stopping) return;
@@ -165,12 +167,13 @@ int main(int argc, char** argv) {
       cpu_start = process_cpu_ns();
       for (auto& w : workers) collector.cpu_at_start.push_back(w->cpu_ns());
     } else if (interval.counters.requests_sent > 0 || interval.counters.errors_total() > 0 || !finished) {
-      int second = static_cast<int>(expected - 1);
-      int64_t from = tl.measure_start_ns + (second - 1) * kSecond;
-      double seconds = static_cast<double>(std::min(from + kSecond, measure_end) - from) / 1e9;
-      SecondRow row = make_row(second, interval, seconds, interval.counters.active_at_end);
+      const auto k = static_cast<int64_t>(expected - 1);
+      int64_t from = tl.measure_start_ns + (k - 1) * tl.interval_ns;
+      double seconds = static_cast<double>(std::min(from + tl.interval_ns, measure_end) - from) / 1e9;
+      SecondRow row = make_row(static_cast<double>(k * tl.interval_ns) / 1e9, interval, seconds,
+                               interval.counters.active_at_end);
       result.connections_peak_active = std::max(result.connections_peak_active, interval.counters.active_peak);
-      // Each second is appended as it ends: a run killed outright still leaves its time series.
+      // Each interval is appended as it ends: a run killed outright still leaves its time series.
       if (!o.timeseries.empty() && output_error.empty()) {
         try {
           append_with_header(o.timeseries, timeseries_header(), timeseries_row(o.label, row));
@@ -179,11 +182,17 @@ int main(int argc, char** argv) {
         }
       }
       result.total.add(interval);
-      if (!o.quiet) std::cerr << live_line(o, row);
+      // With short intervals the live line still prints about once a second (the first row
+      // that ends past a new whole second): a terminal cannot be read at ten lines a second.
+      const int64_t whole_second = k * tl.interval_ns / kSecond;
+      if (!o.quiet && whole_second > live_line_second) {
+        std::cerr << live_line(o, row);
+        live_line_second = whole_second;
+      }
       // Nothing connected and nothing answered for two seconds running: the target is gone.
       bool failing = row.connections_active == 0 && interval.counters.responses_ok == 0 && row.errors > 0;
-      failing_seconds = failing ? failing_seconds + 1 : 0;
-      if (failing_seconds >= 2) stop_all("all connections failed", 1);
+      failing_ns = failing ? failing_ns + tl.interval_ns : 0;
+      if (failing_ns >= 2 * kSecond) stop_all("all connections failed", 1);
     }
     ++expected;
     if (finished) break;

@@ -42,7 +42,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--fail-on-3xx", o.fail_on_3xx,
                "HTTP: count 3xx answers as errors (by default 2xx and 3xx are answers; 4xx and 5xx are errors)");
   app.add_option("--csv", o.csv, "Append the summary row to this CSV (header first when new); - for stdout");
-  app.add_option("--timeseries", o.timeseries, "Append one row per measured second to this CSV");
+  app.add_option("--timeseries", o.timeseries, "Append one row per measured interval (--interval) to this CSV");
+  app.add_option("--interval", o.interval_text,
+                 "Length of a --timeseries row, 10ms to 60s (the live line still prints about once a second)")
+      ->capture_default_str();
   app.add_option("--hgrm", o.hgrm, "Write the latency percentile spectrum (HdrHistogram text) here; - for stdout");
   app.add_option("--json", o.json, "Write the summary with run metadata as JSON here; - for stdout");
   app.add_option("--max-error-rate", o.max_error_rate, "Exit 4 when errors / (answers + errors) is above this (1 = never)")

@@ -116,11 +116,14 @@ void validate(Options& o) {
   o.warmup_ns = duration_ns("--warmup", o.warmup_text);
   o.timeout_ns = duration_ns("--timeout", o.timeout_text);
   o.think_ns = duration_ns("--think", o.think_text);
+  o.interval_ns = duration_ns("--interval", o.interval_text);
   o.coalesce_auto = o.coalesce_text == "auto";
   o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs : duration_ns("--coalesce", o.coalesce_text);
   require(o.coalesce_ns <= 10'000'000, "--coalesce: at most 10ms (it delays answers by up to this much)");
   require(o.duration_ns > 0, "--duration: must be more than 0");
   require(o.timeout_ns >= 1'000'000, "--timeout: must be at least 1ms");
+  // Each interval's end merges every thread's histograms under a lock: 10 ms keeps that rare.
+  require(o.interval_ns >= 10'000'000 && o.interval_ns <= 60'000'000'000, "--interval: must be from 10ms to 60s");
   if (o.new_conn) {
     require(o.transport == Transport::kTcp, "--new-conn: only over TCP");
     require(!(o.rate > 0 && o.ramp > 0), "--ramp: not with --new-conn --rate (the rate paces the connects)");

@@ -23,6 +23,7 @@ struct Options {
   int threads = 1;
   std::string duration_text = "10s";
   std::string warmup_text = "0s";
+  std::string interval_text = "1s";  // one --timeseries row per interval
   double rate = 0;  // requests per second over all connections; 0 = closed loop
   int pipeline = 1;
   bool new_conn = false;
@@ -53,7 +54,7 @@ struct Options {
   Transport transport = Transport::kTcp;
   Mode mode = Mode::kClosed;
   bool file_put = false;
-  int64_t duration_ns = 0, warmup_ns = 0, timeout_ns = 0, think_ns = 0;
+  int64_t duration_ns = 0, warmup_ns = 0, timeout_ns = 0, think_ns = 0, interval_ns = 0;
   bool coalesce_auto = true;  // --coalesce auto: probe whether napping helps
   int64_t coalesce_ns = 0;    // the longest nap; 0 = never nap
   std::vector<core::Address> sources;

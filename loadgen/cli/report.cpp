@@ -143,7 +143,7 @@ std::string csv_row(const Options& o, const RunResult& r) {
 std::string timeseries_header() { return "label,second,requests,tps,errors,latency_p50_us,latency_p99_us,connections_active\n"; }
 
 std::string timeseries_row(const std::string& label, const SecondRow& row) {
-  return label + "," + std::to_string(row.second) + "," + std::to_string(row.requests) + "," + fixed(row.tps) + "," +
+  return label + "," + seconds_text(row.second) + "," + std::to_string(row.requests) + "," + fixed(row.tps) + "," +
          std::to_string(row.errors) + "," + std::to_string(row.p50_us) + "," + std::to_string(row.p99_us) + "," +
          std::to_string(row.connections_active) + "\n";
 }

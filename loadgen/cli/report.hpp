@@ -1,5 +1,5 @@
 // Report: the human summary (stdout), the live line (stderr) and the files a runner reads:
-// --csv (one summary row), --timeseries (one row per second), --hgrm, --json. Column names and
+// --csv (one summary row), --timeseries (one row per --interval), --hgrm, --json. Column names and
 // order are a contract with netlab-run and are documented in docs/loadgen.md.
 #pragma once
 
@@ -27,10 +27,11 @@ struct RunResult {
   int exit_code = 0;
 };
 
+// One measured interval (--interval; a second by default).
 struct SecondRow {
-  int second = 0;
+  double second = 0;  // the interval's end, in seconds since the measurement began (1, 2, ... at 1 s)
   uint64_t requests = 0;
-  double tps = 0;  // answers with a success status, per second
+  double tps = 0;  // answers with a success status, per second (over the interval)
   uint64_t errors = 0;
   uint64_t p50_us = 0, p99_us = 0;
   int64_t connections_active = 0;

@@ -111,6 +111,8 @@ TEST(ReportTest, TimeseriesRowsFollowTheirHeader) {
   SecondRow row{3, 1200, 1190.5, 2, 40, 90, 10};
   EXPECT_EQ(timeseries_header(), "label,second,requests,tps,errors,latency_p50_us,latency_p99_us,connections_active\n");
   EXPECT_EQ(timeseries_row("x", row), "x,3,1200,1190.5,2,40,90,10\n");
+  row.second = 0.3;  // --interval 100ms: the third row ends 0.3 s into the measurement
+  EXPECT_EQ(timeseries_row("x", row), "x,0.3,1200,1190.5,2,40,90,10\n");
 }
 
 }  // namespace

@@ -122,7 +122,8 @@ void print_summary(std::ostream& out, const Options& o, const RunResult& r) {
 
 std::string live_line(const Options& o, const SecondRow& row) {
   char buf[240];
-  std::snprintf(buf, sizeof buf, "[%4ds] %8s %s/s  p50 %8s  p99 %8s  errors %llu  conns %lld/%d\n", row.second,
+  std::snprintf(buf, sizeof buf, "[%4ss] %8s %s/s  p50 %8s  p99 %8s  errors %llu  conns %lld/%d\n",
+                seconds_text(row.second).c_str(),
                 count_text(row.answers).c_str(), unit_of_work(o), time_text(row.p50_us).c_str(),
                 time_text(row.p99_us).c_str(), static_cast<unsigned long long>(row.errors),
                 static_cast<long long>(row.connections_active), o.connections);

@@ -26,6 +26,14 @@ inline std::string time_text(uint64_t us) {
 }
 inline std::string time_text(double us) { return time_text(static_cast<uint64_t>(std::llround(std::max(0.0, us)))); }
 
+// A point in time in seconds with no trailing zeros, to the millisecond: 3, 0.1, 2.25.
+inline std::string seconds_text(double s) {
+  std::string text = fixed(s, 3);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
 // A count or rate, scaled: 950, 12.3k, 4.56M.
 inline std::string count_text(double v) {
   if (v < 100) return fixed(v, v == std::floor(v) ? 0 : 1);

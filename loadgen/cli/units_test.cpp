@@ -14,6 +14,13 @@ TEST(UnitsTest, TimesScaleAsWrkShowsThem) {
   EXPECT_EQ(time_text(-3.0), "0us");
 }
 
+TEST(UnitsTest, SecondsHaveNoTrailingZeros) {
+  EXPECT_EQ(seconds_text(3), "3");
+  EXPECT_EQ(seconds_text(0.1), "0.1");
+  EXPECT_EQ(seconds_text(2.25), "2.25");
+  EXPECT_EQ(seconds_text(0), "0");
+}
+
 TEST(UnitsTest, CountsAndBytesScaleInOneFamily) {
   EXPECT_EQ(count_text(12.5), "12.5");
   EXPECT_EQ(count_text(950), "950");

@@ -57,7 +57,7 @@ bool BasicDriver::tick_due(int64_t now, bool hold_last) {
   }
   publish();
   ++flush_index_;
-  next_flush_ = std::min(timeline_.measure_start_ns + flush_index_ * kSecond, timeline_.measure_end_ns);
+  next_flush_ = std::min(timeline_.measure_start_ns + flush_index_ * timeline_.interval_ns, timeline_.measure_end_ns);
   return false;
 }
 

@@ -1,9 +1,9 @@
 // Driver: what the main thread sees of one load-generating thread, whatever the protocol. Every
 // driver (the echo/HTTP/UDP Worker, the file and chat drivers) is built on BasicDriver, which holds
-// the start handshake and the once-per-second publishing that they all share.
+// the start handshake and the once-per-interval publishing (--interval) that they all share.
 //
 // Thread contract: run() is the thread body. The main thread only calls the const accessors,
-// request_stop() and take(); take() locks a mutex the driver takes once per second.
+// request_stop() and take(); take() locks a mutex the driver takes once per interval.
 #pragma once
 
 #include <atomic>
@@ -23,6 +23,7 @@ struct Timeline {
   int64_t start_ns = 0;
   int64_t measure_start_ns = 0;
   int64_t measure_end_ns = 0;
+  int64_t interval_ns = kSecond;  // between the ends of the measured intervals (--interval)
   int64_t connect_cap = 0;  // most connects in progress at once in this worker (backlog safety)
 };
 

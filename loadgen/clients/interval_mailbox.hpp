@@ -1,6 +1,6 @@
-// The once-per-second hand-off from a load-generating thread to the main thread: the thread adds
+// The once-per-interval hand-off (--interval) from a load-generating thread to the main thread: the thread adds
 // the interval it just finished, the main thread takes whatever has come since it last looked.
-// One lock per second per thread, never on the request path; the thread's own CPU time and the
+// One lock per interval per thread, never on the request path; the thread's own CPU time and the
 // count of published intervals are atomics the main thread reads without the lock.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Metrics: what one event loop measured over an interval: counters, errors by kind with the last
 // errno of each kind, and the latency, service-time and connect-time histograms (microseconds).
 //
-// Thread contract: a worker records into its own Metrics without locks; once per second it adds
+// Thread contract: a worker records into its own Metrics without locks; once per interval it adds
 // them into its published copy under a mutex (IntervalMailbox), where the main thread collects them.
 #pragma once
 

@@ -1,11 +1,12 @@
 # The server's own cost: CPU (top, % of one CPU) and memory (bottom, PSS summed over its
 # processes) against connections, one line per model: medians over repetitions, error bars from
 # the smallest to the largest repetition.
-# Data columns: connections, then median min max of: tps p50_us p99_us cpu_pct pss_mb
+# Data columns: connections, then median min max of: tps p50_us p99_us cpu_pct pss_mb, then
+# bound (generator-bound repetitions: marked on the TPS and latency charts, not here).
 load dir.'/common.gp'
 set multiplot layout 2,1 title heading
 unset title
-set logscale x
+@connections_axis
 set errorbars small
 set xlabel ''
 set ylabel 'server CPU (%)'

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/net/socket.hpp"
@@ -51,6 +52,38 @@ TEST(LoadgenModesTest, ClosedLoopEchoWritesEveryReport) {
   std::string doc = read_text(json.path());
   EXPECT_NE(doc.find("\"git_sha\""), std::string::npos);
   EXPECT_NE(doc.find("\"label\": \"closed\""), std::string::npos);
+}
+
+// --interval 100ms: ten time series rows a second, each its interval's rate, while the live line
+// still prints once a second.
+TEST(LoadgenModesTest, ShortIntervalsGiveFinerRowsAndTheLiveLineStaysOncePerSecond) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  TempPath series(".csv");
+  auto run = run_command({bin_path("netlab-loadgen"), "--target", server.address().to_string(), "-c", "4", "-d", "2s",
+                          "--interval", "100ms", "--label", "fine", "--timeseries", series.path()},
+                         {}, std::chrono::seconds(30));
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::vector<std::string> seconds;
+  std::istringstream rows(read_text(series.path()));
+  std::string line;
+  std::getline(rows, line);  // header
+  while (std::getline(rows, line)) {
+    seconds.push_back(line.substr(5, line.find(',', 5) - 5));  // after "fine,"
+    double tps = std::stod(line.substr(line.find(',', line.find(',', 5) + 1) + 1));
+    EXPECT_GT(tps, 0) << line;
+  }
+  ASSERT_EQ(seconds.size(), 20u) << read_text(series.path());
+  EXPECT_EQ(seconds.front(), "0.1");
+  EXPECT_EQ(seconds[9], "1");
+  EXPECT_EQ(seconds.back(), "2");
+  size_t live_lines = 0;
+  for (size_t at = 0; (at = run.output.find("s] ", at)) != std::string::npos; ++at) ++live_lines;
+  EXPECT_EQ(live_lines, 2u) << run.output;
+  auto refused = run_command(
+      {bin_path("netlab-loadgen"), "--target", server.address().to_string(), "--interval", "1ms"}, {},
+      std::chrono::seconds(10));
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.output.find("--interval: must be from 10ms to 60s"), std::string::npos) << refused.output;
 }
 
 TEST(LoadgenModesTest, PipelinedEchoKeepsOrderAndCountsEveryAnswer) {

@@ -1,7 +1,7 @@
 // netlab-run end to end: a tiny real suite (two models, one level, a second each) produces every
-// file and chart, and the report opens in headless Chromium with every chart loaded; a case whose
-// server cannot start is recorded as failed while the suite goes on; an interrupted run keeps and
-// reports what it measured.
+// file and chart, and the report opens in headless Chromium with every chart loaded and one colour
+// per model; a case whose server cannot start is recorded as failed while the suite goes on; an
+// interrupted run keeps and reports what it measured.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/process/child_process.hpp"
+#include "tests/support/report_check.hpp"
 #include "tests/support/sanitizers.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_dir.hpp"
@@ -59,23 +60,25 @@ connections = [4]
   for (const char* f : {"run.json", "report.html", "summary.md", "thread_per_conn-echo-c4.hgrm", "prefork-echo-c4.hgrm"}) {
     EXPECT_TRUE(fs::exists(run / f)) << f;
   }
-  for (const char* chart : {"tps-echo", "latency-echo", "server-echo", "spectrum-echo-c4", "timeline-echo-c4"}) {
-    EXPECT_GT(fs::file_size(run / "charts" / (std::string(chart) + ".png")), 1000u) << chart;
-    EXPECT_GT(fs::file_size(run / "charts" / (std::string(chart) + ".svg")), 1000u) << chart;
+  const std::vector<std::string> charts = {"rank-echo",        "tps-echo",        "latency-echo",
+                                           "server-echo",      "spectrum-echo-c4", "timeline-echo-c4"};
+  for (const auto& chart : charts) {
+    EXPECT_GT(fs::file_size(run / "charts" / (chart + ".png")), 1000u) << chart;
+    EXPECT_GT(fs::file_size(run / "charts" / (chart + ".svg")), 1000u) << chart;
   }
+  // The suite's interval (100 ms unless set): a 1-second case's timeline has ten points, not one.
+  EXPECT_GE(lines(run / "timeseries.csv").size(), 1u + 2 * 10u);
   std::ifstream json(run / "run.json");
   std::string meta((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
   EXPECT_NE(meta.find("\"git_sha\""), std::string::npos);
   EXPECT_NE(meta.find("net.core.somaxconn"), std::string::npos);
   EXPECT_NE(meta.find("\"ok\": 2"), std::string::npos) << meta;
 
-  if (access("/usr/bin/chromium", X_OK) != 0) GTEST_SKIP() << "chromium not installed (scripts/setup installs it)";
-  auto dom = run_command({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                          "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                          "--disable-sync", "--user-data-dir=" + (dir_ / "chromium").string(), "--dump-dom",
-                          "file://" + (run / "report.html").string()},
-                         "", std::chrono::seconds(60));
-  EXPECT_NE(dom.output.find("data-charts-loaded=\"5/5\""), std::string::npos) << dom.output.substr(0, 2000);
+  // Every chart decoded in a real browser, each model in one colour throughout.
+  auto check = check_report_in_chromium(run / "report.html", charts, dir_ / "chromium");
+  if (check.skipped) GTEST_SKIP() << "chromium not installed (scripts/setup installs it)";
+  EXPECT_TRUE(check.problems.empty()) << check.problems.front();
+  EXPECT_NE(check.dom.find("data-charts-loaded=\"6/6\""), std::string::npos) << check.dom.substr(0, 2000);
 }
 
 // Interleaved A/B in duet (the gate's way): each case runs for both builds, the timed ones at the
@@ -201,8 +204,8 @@ connections = [2]
   o.stderr_to_stdout = true;
   o.own_group = true;  // Ctrl-C on a terminal signals the whole foreground group, load generator too
   process::ChildProcess run({bin_path("netlab-run"), suite, "--results", (dir_ / "results").string()}, o);
-  // Interrupt once the first case measured a second (inside its 20 s): the load generator appends
-  // each second to the run folder's timeseries.csv as it ends (results/latest comes at the end).
+  // Interrupt once the first case measured an interval (inside its 20 s): the load generator appends
+  // each interval to the run folder's timeseries.csv as it ends (results/latest comes at the end).
   fs::path series;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while ((series.empty() || lines(series).size() < 2) && std::chrono::steady_clock::now() < deadline &&
@@ -215,7 +218,7 @@ connections = [2]
   }
   ASSERT_FALSE(run.poll_exit()) << "netlab-run ended before it was interrupted: " << run.poll_exit()->describe();
   ASSERT_FALSE(series.empty()) << "no timeseries.csv in 15 s";
-  ASSERT_GE(lines(series).size(), 2u) << "no measured second in 15 s";
+  ASSERT_GE(lines(series).size(), 2u) << "no measured interval in 15 s";
   // The load generator gets the signal too and may exit before the runner notices its own flag:
   // the case is interrupted all the same, never an ok case with a tenth of its neighbours' TPS.
   run.signal(SIGINT, true);
@@ -226,7 +229,7 @@ connections = [2]
   auto summary = lines(run_dir() / "summary.csv");
   ASSERT_EQ(summary.size(), 2u);  // the interrupted case, and nothing after it
   EXPECT_NE(summary[1].find(",interrupted,interrupted by the user,"), std::string::npos) << summary[1];
-  EXPECT_GE(lines(run_dir() / "timeseries.csv").size(), 2u);  // its measured seconds survive
+  EXPECT_GE(lines(run_dir() / "timeseries.csv").size(), 2u);  // its measured intervals survive
   EXPECT_TRUE(fs::exists(run_dir() / "report.html"));
   // Kept in summary.csv, named in the report, but neither tabled nor drawn.
   std::ifstream md_file(run_dir() / "summary.md");

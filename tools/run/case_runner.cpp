@@ -157,6 +157,7 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
                            "--max-error-rate", std::to_string(suite_.max_error_rate),
                            "--csv", paths_.out_dir + "/loadgen.csv",
                            "--timeseries", paths_.out_dir + "/timeseries.csv",
+                           "--interval", seconds_text(suite_.interval),
                            "--hgrm", base + ".hgrm", "--json", base + ".json"});
   const auto started = Clock::now();
   SpawnOptions load_opts;

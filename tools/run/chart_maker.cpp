@@ -110,15 +110,21 @@ std::string ChartMaker::data_path(const std::string& name) const { return out_di
 bool ChartMaker::make(const std::string& script, const std::string& name, const std::string& heading,
                       const std::vector<Series>& series, ChartOutcome& outcome, const std::string& extra) {
   if (series.empty()) return false;
-  std::string files, titles;
+  // Titles are double-quoted words (gnuplot's word() keeps "epoll (generator-bound)" whole).
+  std::string files, titles, colours, points;
+  bool styled = true;
   for (const auto& s : series) {
     files += (files.empty() ? "" : " ") + s.file;
-    titles += (titles.empty() ? "" : " ") + s.title;
+    titles += (titles.empty() ? "\"" : " \"") + s.title + "\"";
+    colours += (colours.empty() ? "" : " ") + s.style.colour;
+    points += (points.empty() ? "" : " ") + std::to_string(s.style.point);
+    styled &= !s.style.colour.empty();
   }
+  const std::string styles = styled ? "; colours=" + gp_quote(colours) + "; points=" + gp_quote(points) : "";
   for (const char* fmt : {"png", "svg"}) {
     std::string vars = "dir=" + gp_quote(script_dir_) + "; out=" + gp_quote(out_dir_ + "/charts/" + name) +
                        "; fmt='" + fmt + "'; files=" + gp_quote(files) + "; titles=" + gp_quote(titles) +
-                       "; heading=" + gp_quote(heading) + (extra.empty() ? "" : "; " + extra);
+                       "; heading=" + gp_quote(heading) + styles + (extra.empty() ? "" : "; " + extra);
     std::string log = out_dir_ + "/charts/data/" + name + ".gnuplot.log";
     SpawnOptions opts;
     opts.stderr_path = log;
@@ -133,16 +139,67 @@ bool ChartMaker::make(const std::string& script, const std::string& name, const 
   return true;
 }
 
+std::vector<std::pair<std::string, std::string>> svg_legend(const std::string& svg_path) {
+  // gnuplot's SVG terminal (5.4) writes each plot as <g id="gnuplot_plot_N">: the key entry's
+  // <text> first, then its sample drawn in the plot's colour, rgb(r, g, b). A plot with no
+  // title has no <text> and is skipped.
+  const std::string svg = read_file(svg_path), start = "<g id=\"gnuplot_plot_";
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (size_t at = svg.find(start); at != std::string::npos;) {
+    size_t next = svg.find(start, at + 1), end = next == std::string::npos ? svg.size() : next;
+    size_t text = svg.find("<text>", at), text_end = svg.find("</text>", at);
+    size_t colour = svg.find("rgb(", text_end == std::string::npos ? end : text_end);
+    int r = 0, g = 0, b = 0;
+    if (text < end && text_end < end && colour < end &&
+        std::sscanf(svg.c_str() + colour, "rgb(%d,%d,%d)", &r, &g, &b) == 3) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "#%02x%02x%02x", r & 255, g & 255, b & 255);
+      legend.emplace_back(svg.substr(text + 6, text_end - text - 6), hex);
+    }
+    at = next;
+  }
+  return legend;
+}
+
 std::string chart_html(const std::string& page_dir, const std::string& name) {
-  return "<img class=\"chart\" alt=\"" + html_escape(name) + "\" src=\"data:image/png;base64," +
+  std::string legend;
+  for (const auto& [text, colour] : svg_legend(page_dir + "/charts/" + name + ".svg")) {
+    legend += (legend.empty() ? "" : ";") + text + "=" + colour;
+  }
+  return "<img class=\"chart\" alt=\"" + html_escape(name) + "\" data-legend=\"" + html_escape(legend) +
+         "\" src=\"data:image/png;base64," +
          base64(read_file(page_dir + "/charts/" + name + ".png")) + "\"><p><a href=\"charts/" + html_escape(name) +
          ".svg\">SVG</a></p>\n";
 }
 
 std::string charts_loaded_script() {
-  return "<script>window.addEventListener('load',function(){var i=document.querySelectorAll('img.chart'),n=0;"
-         "i.forEach(function(x){if(x.complete&&x.naturalWidth>0)n++;});"
-         "document.body.setAttribute('data-charts-loaded',n+'/'+i.length);});</script>\n";
+  return R"(<script>
+window.addEventListener('load', function () {
+  var charts = document.querySelectorAll('img.chart'), loaded = 0, first = {}, conflicts = [];
+  charts.forEach(function (img) {
+    var ok = img.complete && img.naturalWidth > 0;
+    img.setAttribute('data-loaded', ok ? 'yes' : 'no');
+    if (ok) loaded++;
+    (img.getAttribute('data-legend') || '').split(';').forEach(function (entry) {
+      var at = entry.lastIndexOf('=');
+      if (at < 0) return;
+      var series = entry.slice(0, at).split(' ')[0], colour = entry.slice(at + 1);
+      if (!(series in first)) first[series] = {colour: colour, chart: img.alt};
+      else if (first[series].colour !== colour)
+        conflicts.push(series + ': ' + first[series].colour + ' in ' + first[series].chart + ', ' + colour + ' in ' + img.alt);
+    });
+  });
+  document.body.setAttribute('data-charts-loaded', loaded + '/' + charts.length);
+  document.body.setAttribute('data-colour-conflicts', conflicts.length ? conflicts.join('; ') : 'none');
+  if (conflicts.length) {
+    var p = document.createElement('p');
+    p.className = 'failed';
+    p.textContent = 'A series changes colour between charts: ' + conflicts.join('; ');
+    document.body.insertBefore(p, document.body.firstChild);
+  }
+});
+</script>
+)";
 }
 
 }  // namespace netlab::run

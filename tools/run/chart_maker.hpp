@@ -6,7 +6,10 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "tools/run/model_palette.hpp"
 
 namespace netlab::run {
 
@@ -33,11 +36,13 @@ std::string read_file(const std::string& path);
 std::string base64(const std::string& data);
 std::string html_escape(const std::string& text);
 
-// One series of a chart: a data file and the name it gets in the legend (one word: the scripts
-// receive titles as a space-separated list).
+// One series of a chart: a data file, the name it gets in the legend (its first word is the
+// series name: "epoll", "epoll p99", "epoll (generator-bound)") and, for a model's series, its
+// style from the run's ModelPalette (model_palette.hpp).
 struct Series {
   std::string file;
   std::string title;
+  SeriesStyle style = {};  // empty colour: the chart's own colours by position (the gate's charts)
 };
 
 struct ChartOutcome {
@@ -54,8 +59,9 @@ class ChartMaker {
   // <out_dir>/charts/data/<name>.dat: where a chart's numbers go.
   std::string data_path(const std::string& name) const;
 
-  // Runs `script` with dir, out, fmt, files, titles and heading set (see common.gp), plus `extra`
-  // gnuplot assignments ("a=1; b='x'") a script documents for itself. Records the chart in
+  // Runs `script` with dir, out, fmt, files, titles and heading set (see common.gp), colours and
+  // points too when every series has a style, plus `extra` gnuplot assignments ("a=1; b='x'") a
+  // script documents for itself. Records the chart in
   // outcome.charts, or its failure in outcome.problems. Returns whether both formats were made.
   // Does nothing (and returns false) when `series` is empty.
   bool make(const std::string& script, const std::string& name, const std::string& heading,
@@ -66,11 +72,18 @@ class ChartMaker {
   std::string script_dir_;
 };
 
+// The legend gnuplot drew in an SVG chart: each key entry's text and colour ("#rrggbb"), in order.
+std::vector<std::pair<std::string, std::string>> svg_legend(const std::string& svg_path);
+
 // An <img class="chart"> embedding <page_dir>/charts/<name>.png as base64, with a link to the SVG.
+// Its data-legend attribute holds the SVG's legend ("epoll=#1f77b4;poll p99=#7f7f7f"), what the
+// page's check compares across charts.
 std::string chart_html(const std::string& page_dir, const std::string& name);
 
-// A <script> that sets data-charts-loaded="<decoded>/<all>" on <body> once the page has loaded,
-// so a headless browser (and the tests) can check that every embedded chart decoded.
+// A <script> that checks the page once it has loaded, for a headless browser (and the tests) to
+// read: each chart gets data-loaded="yes" or "no" (whether its image decoded), <body> gets
+// data-charts-loaded="<decoded>/<all>" and data-colour-conflicts, "none" or each series (a legend
+// entry's first word) that two charts draw in different colours, also shown atop the page.
 std::string charts_loaded_script();
 
 }  // namespace netlab::run

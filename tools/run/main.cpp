@@ -21,6 +21,7 @@
 
 #include "core/util/duration.hpp"
 #include "tools/run/case_runner.hpp"
+#include "tools/run/model_palette.hpp"
 #include "tools/run/report.hpp"
 #include "tools/run/results.hpp"
 #include "tools/run/suite.hpp"
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
       std::cerr << "netlab-run: --report-only " << report_only << ": not a run folder (no summary.csv in it)\n";
       return 2;
     }
-    auto outcome = make_report(report_only, charts_dir);
+    auto outcome = make_report(report_only, charts_dir, read_model_list(bin_dir + "/models.txt"));
     for (const auto& p : outcome.problems) std::cerr << "netlab-run: chart failed: " << p << "\n";
     std::cout << report_only << "/report.html (" << outcome.charts.size() << " charts)\n";
     return outcome.problems.empty() ? 0 : 1;
@@ -263,7 +264,7 @@ int main(int argc, char** argv) {
   info.interrupted = g_interrupted;
   info.finished_utc = utc_now();
   write_run_json(run_dir / "run.json", suite, info);
-  auto outcome = make_report(run_dir.string(), charts_dir);
+  auto outcome = make_report(run_dir.string(), charts_dir, read_model_list(bin_dir + "/models.txt"));
   for (const auto& p : outcome.problems) std::cerr << "netlab-run: chart failed: " << p << "\n";
   point_latest(results_dir, run_dir);
 

@@ -93,6 +93,10 @@ Suite parse_suite(const std::string& text, const std::string& source) {
   suite.duration = top.duration("duration", suite.duration);
   suite.warmup = top.duration("warmup", suite.warmup);
   suite.settle = top.duration("settle", suite.settle);
+  suite.interval = top.duration("interval", suite.interval);
+  if (suite.interval < std::chrono::milliseconds(10) || suite.interval > std::chrono::seconds(60)) {
+    fail(source, *top.get("interval"), "'interval' (a timeseries.csv row) must be from 10ms to 60s");
+  }
   suite.repetitions = static_cast<int>(top.integer("repetitions", 1, 1, 100));
   suite.max_error_rate = top.number("max_error_rate", suite.max_error_rate);
   suite.cost_requests = static_cast<uint64_t>(top.integer("cost_requests", 20000, 100, 10'000'000));

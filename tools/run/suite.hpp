@@ -76,6 +76,9 @@ struct Suite {
   std::chrono::nanoseconds duration = std::chrono::seconds(5);
   std::chrono::nanoseconds warmup = std::chrono::seconds(1);
   std::chrono::nanoseconds settle = std::chrono::seconds(1);
+  // One timeseries.csv row per this much of a case (netlab-loadgen --interval): short cases still
+  // draw a timeline (a 2 s case at 1 s rows had two points).
+  std::chrono::nanoseconds interval = std::chrono::milliseconds(100);
   int repetitions = 1;
   double max_error_rate = 0.01;
   uint64_t cost_requests = 20000;  // requests per cost measurement (the larger of its two runs)

@@ -36,6 +36,7 @@ payloads = [64]
   EXPECT_EQ(s.name, "t");
   EXPECT_EQ(s.duration, 2s);
   EXPECT_EQ(s.warmup, 500ms);
+  EXPECT_EQ(s.interval, 100ms);  // the default: ten timeseries rows a second
   ASSERT_EQ(s.cases.size(), 2u * 3u * 2u + 2u);
   // Repetitions outermost: every case once before any case twice.
   EXPECT_EQ(s.cases[0].id, "epoll-echo-c1-rep1");
@@ -97,6 +98,9 @@ TEST(SuiteTest, BadValuesAreErrorsWithTheirPosition) {
   EXPECT_NE(error_of("[[cases]]\nmodels = []\n").find("must not be empty"), std::string::npos);
   EXPECT_NE(error_of("placement = \"moon\"\n[[cases]]\nmodels=[\"a\"]\n").find("shared"), std::string::npos);
   EXPECT_NE(error_of("[[cases]]\nmodels = 3\n").find("must hold strings"), std::string::npos);
+  e = error_of("interval = \"1ms\"\n[[cases]]\nmodels = [\"epoll\"]\n");
+  EXPECT_NE(e.find("s.toml:1:12: 'interval' (a timeseries.csv row) must be from 10ms to 60s"), std::string::npos) << e;
+  EXPECT_EQ(parse_suite("interval = \"1s\"\n[[cases]]\nmodels = [\"epoll\"]\n", "s.toml").interval, 1s);
 }
 
 TEST(SuiteTest, NeedsCasesAndModels) {

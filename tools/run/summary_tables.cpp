@@ -10,7 +10,12 @@
 namespace netlab::run {
 namespace {
 
-using Table = std::vector<std::vector<std::string>>;
+struct Table {
+  std::vector<std::string> head;
+  std::string align;  // 'l' or 'r' per column (Markdown)
+  std::vector<std::vector<std::string>> body = {};
+  std::vector<bool> failed = {};  // rows to mark (HTML)
+};
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -18,85 +23,109 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-// "1200..1350": ASCII, so the Markdown columns line up in a terminal.
-std::string range(const Spread& s, const char* format) { return fmt(format, s.min) + ".." + fmt(format, s.max); }
-
-// Width of the range relative to the median, the quick read of how noisy a case was.
-std::string range_pct(const Spread& s) { return s.median > 0 ? fmt("%.1f%%", (s.max - s.min) / s.median * 100) : "-"; }
-
+// Figures people read: whole numbers from 100 up, three significant digits below ("450", "12.5",
+// "1.06", never "450.0"); latencies in whole microseconds (loopback latencies here run from 5 µs
+// to a few ms: "0.005 ms" reads worse than "5"); memory in MiB.
+std::string rounded(double v) { return fmt(v >= 100 || v <= -100 ? "%.0f" : "%.3g", v); }
+std::string us(double v) { return fmt("%.0f", v); }
+std::string mib(double kb) { return rounded(kb / 1024); }
 std::string speedup(double v) { return v > 0 ? fmt("%.2fx", v) : "-"; }
 
-// A Markdown table padded to column widths: readable as plain text too. `align` holds 'l' or 'r'
-// per column.
-std::string md_table(const std::vector<std::string>& head, const std::string& align, const Table& body) {
-  std::vector<size_t> width(head.size(), 3);
-  for (size_t c = 0; c < head.size(); ++c) width[c] = std::max(width[c], head[c].size());
-  for (const auto& row : body) {
-    for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string out = "|";
-    for (size_t c = 0; c < width.size(); ++c) {
-      std::string cell = c < cells.size() ? cells[c] : "";
-      std::string pad(width[c] - cell.size(), ' ');
-      out += " " + (align[c] == 'r' ? pad + cell : cell + pad) + " |";
-    }
-    return out + "\n";
-  };
-  std::string out = line(head) + "|";
-  for (size_t c = 0; c < width.size(); ++c) {
-    out += align[c] == 'r' ? " " + std::string(width[c] - 1, '-') + ": |" : " " + std::string(width[c], '-') + " |";
-  }
-  out += "\n";
-  for (const auto& row : body) out += line(row);
-  return out;
+// `dash` between min and max: ".." in Markdown (one byte, so columns line up in a terminal),
+// an en dash in HTML.
+template <typename Unit>
+std::string span(const Spread& s, Unit unit, const char* dash) {
+  return unit(s.min) + dash + unit(s.max);
 }
 
-std::string html_table(const std::vector<std::string>& head, const Table& body, const std::vector<bool>& failed) {
-  std::string out = "<table><tr>";
-  for (const auto& h : head) out += "<th>" + html_escape(h) + "</th>";
-  out += "</tr>\n";
-  for (size_t i = 0; i < body.size(); ++i) {
-    out += i < failed.size() && failed[i] ? "<tr class=\"failed\">" : "<tr>";
-    for (const auto& cell : body[i]) out += "<td>" + html_escape(cell) + "</td>";
-    out += "</tr>\n";
-  }
-  return out + "</table>\n";
-}
-
-const std::vector<std::string> kCaseHead = {"case", "ok", "TPS median", "TPS min..max", "TPS range",
-                                            "p50 us", "p99 us median", "p99 us min..max", "server CPU %"};
-
-Table case_table(const std::vector<CaseSpread>& cases) {
+// One row per case, sorted (case_summary.hpp). The spread columns only when cases were repeated.
+Table summary_table(const std::vector<CaseSpread>& cases, bool repeated, const char* dash) {
   Table t;
+  t.head = {"case"};
+  if (repeated) t.head.push_back("runs ok");
+  t.head.push_back("TPS (1/s)");
+  if (repeated) t.head.insert(t.head.end(), {"TPS min" + std::string(dash) + "max", "TPS spread (%)"});
+  t.head.insert(t.head.end(), {"p50 (µs)", "p99 (µs)"});
+  if (repeated) t.head.push_back("p99 min" + std::string(dash) + "max (µs)");
+  t.head.insert(t.head.end(), {"errors", "server CPU (%)", "server PSS (MiB)", "note"});
+  t.align = "l" + std::string(t.head.size() - 2, 'r') + "l";
   for (const auto& c : cases) {
-    t.push_back({c.key, std::to_string(c.ok) + "/" + std::to_string(c.repetitions), fmt("%.0f", c.tps.median),
-                 range(c.tps, "%.0f"), range_pct(c.tps), fmt("%.0f", c.p50_us.median), fmt("%.0f", c.p99_us.median),
-                 range(c.p99_us, "%.0f"), fmt("%.0f", c.cpu_pct.median)});
+    std::vector<std::string> row = {c.key};
+    const bool any = c.ok > 0;
+    if (repeated) row.push_back(std::to_string(c.ok) + "/" + std::to_string(c.repetitions));
+    row.push_back(any ? rounded(c.tps.median) : "-");
+    if (repeated) {
+      row.push_back(any ? span(c.tps, rounded, dash) : "-");
+      row.push_back(any && c.tps.median > 0 ? rounded((c.tps.max - c.tps.min) / c.tps.median * 100) : "-");
+    }
+    row.push_back(any ? us(c.p50_us.median) : "-");
+    row.push_back(any ? us(c.p99_us.median) : "-");
+    if (repeated) row.push_back(any ? span(c.p99_us, us, dash) : "-");
+    row.push_back(any ? fmt("%.0f", c.errors) : "-");
+    row.push_back(any ? fmt("%.0f", c.cpu_pct.median) : "-");
+    row.push_back(any ? mib(c.pss_kb.median) : "-");
+    std::string note = c.note;
+    if (c.generator_bound > 0) {
+      std::string bound = "generator-bound" +
+                          (repeated ? " in " + std::to_string(c.generator_bound) + " of " + std::to_string(c.ok) + " runs"
+                                    : std::string());
+      note = note.empty() ? bound : bound + "; " + note;
+    }
+    row.push_back(note);
+    t.body.push_back(row);
+    t.failed.push_back(c.ok < c.repetitions);
   }
   return t;
 }
 
-const std::vector<std::string> kNotesHead = {"approach", "our model", "ours CPU-bound", "notes CPU-bound",
-                                             "ours IO-bound", "notes IO-bound"};
+// Every summary.csv row in run order, rounded, with the columns the summary leaves out.
+Table every_run_table(const std::vector<Row>& rows) {
+  const bool unanswered =
+      std::any_of(rows.begin(), rows.end(), [](const Row& r) { return field_num(r, "conns_unanswered") > 0; });
+  Table t;
+  t.head = {"run", "status", "TPS (1/s)", "p50 (µs)", "p99 (µs)", "p99.9 (µs)", "errors", "conns", "server CPU (%)",
+            "server PSS (MiB)", "threads", "procs", "generator-bound"};
+  if (unanswered) t.head.push_back("unanswered conns");
+  t.head.push_back("reason");
+  t.align = "ll" + std::string(t.head.size() - 3, 'r') + "l";
+  for (const auto& r : rows) {
+    if (field(r, "status") == "ok" && field(r, "tps").empty()) continue;  // cost-only: its own table
+    const bool measured = !field(r, "tps").empty();
+    auto num = [&](const std::string& key, std::string (*unit)(double)) {
+      return measured ? unit(field_num(r, key)) : std::string("-");
+    };
+    auto whole = [](double v) { return fmt("%.0f", v); };
+    std::vector<std::string> row = {field(r, "case") + (field(r, "build").empty() ? "" : "@" + field(r, "build")),
+                                    field(r, "status"), num("tps", rounded), num("latency_p50_us", us),
+                                    num("latency_p99_us", us), num("latency_p999_us", us), num("errors_total", whole),
+                                    num("connections_established", whole), whole(field_num(r, "server_cpu_pct")),
+                                    mib(field_num(r, "server_pss_peak_kb")), field(r, "server_threads_peak"),
+                                    field(r, "server_processes_peak"),
+                                    field(r, "generator_bottleneck") == "1" ? "yes" : ""};
+    if (unanswered) row.push_back(field(r, "conns_unanswered"));
+    row.push_back(field(r, "reason"));
+    t.body.push_back(row);
+    t.failed.push_back(field(r, "status") != "ok");
+  }
+  return t;
+}
 
 Table notes_table(const std::vector<NotesRow>& notes) {
-  Table t;
+  Table t{{"approach", "our model", "ours CPU-bound", "notes CPU-bound", "ours IO-bound", "notes IO-bound"}, "llrrrr"};
   for (const auto& n : notes) {
-    t.push_back({n.approach, n.model, speedup(n.ours_cpu), speedup(n.notes_cpu), speedup(n.ours_io),
-                 speedup(n.notes_io)});
+    t.body.push_back({n.approach, n.model, speedup(n.ours_cpu), speedup(n.notes_cpu), speedup(n.ours_io),
+                      speedup(n.notes_io)});
   }
   return t;
 }
 
 // The deterministic per-request costs of the cases that counted them ("measure = cost"), median
 // over their repetitions: the notes' select/poll/epoll/io_uring lesson in system calls.
-const std::vector<std::string> kCostHead = {"case", "server syscalls/req", "server instructions/req",
-                                            "loadgen syscalls/req", "loadgen instructions/req"};
-
 Table cost_table(const std::vector<Row>& rows) {
   static const char* kColumns[] = {"server_syscalls_per_req", "server_instructions_per_req",
                                    "loadgen_syscalls_per_req", "loadgen_instructions_per_req"};
+  Table t{{"case", "server syscalls/req", "server instructions/req", "loadgen syscalls/req", "loadgen instructions/req"},
+          "lrrrr"};
   std::vector<std::string> order;
   std::map<std::string, std::vector<std::vector<double>>> values;
   for (const auto& r : rows) {
@@ -108,85 +137,60 @@ Table cost_table(const std::vector<Row>& rows) {
       if (!field(r, kColumns[c]).empty()) it->second[c].push_back(field_num(r, kColumns[c]));
     }
   }
-  Table t;
   for (const auto& key : order) {
     std::vector<std::string> line = {key};
     for (const auto& v : values[key]) line.push_back(v.empty() ? "-" : fmt(median(v) < 100 ? "%.3f" : "%.1f", median(v)));
-    t.push_back(line);
+    t.body.push_back(line);
   }
   return t;
 }
 
-// Connections that got no answer in the measured window: a server that starves some clients
-// while serving others looks healthy by TPS alone.
-std::string unanswered_note(const Row& r) {
-  if (field_num(r, "conns_unanswered") <= 0) return "";
-  return field(r, "conns_unanswered") + " of " + field(r, "connections_established") + " connections never answered";
+// How many characters a terminal shows for UTF-8 `text` ("µs" is two, in three bytes).
+size_t shown_width(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
 }
 
-std::string row_note(const Row& r) {
-  std::string note = field(r, "reason");
-  for (const std::string& more : {field(r, "generator_bottleneck") == "1" ? "load generator was the bottleneck"
-                                                                          : std::string(),
-                                  unanswered_note(r)}) {
-    if (!more.empty()) note += (note.empty() ? "" : "; ") + more;
+// A Markdown table padded to column widths: readable as plain text too.
+std::string md_table(const Table& t) {
+  std::vector<size_t> width(t.head.size(), 3);
+  for (size_t c = 0; c < t.head.size(); ++c) width[c] = std::max(width[c], shown_width(t.head[c]));
+  for (const auto& row : t.body) {
+    for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], shown_width(row[c]));
   }
-  return note;
-}
-
-}  // namespace
-
-std::string field(const Row& r, const std::string& key) {
-  auto it = r.find(key);
-  return it == r.end() ? "" : it->second;
-}
-
-double field_num(const Row& r, const std::string& key) {
-  auto it = r.find(key);
-  if (it == r.end() || it->second.empty()) return 0;
-  try {
-    return std::stod(it->second);
-  } catch (...) {
-    return 0;
-  }
-}
-
-std::vector<CaseSpread> by_case(const std::vector<Row>& rows) {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const Row*>> groups;
-  for (const auto& r : rows) {
-    if (field(r, "status") == "ok" && field(r, "tps").empty()) continue;  // cost-only: its own table
-    // In an A/B run each build is its own case: their figures are compared, never pooled.
-    auto key = case_key(field(r, "case")) + (field(r, "build").empty() ? "" : "@" + field(r, "build"));
-    if (groups.find(key) == groups.end()) order.push_back(key);
-    groups[key].push_back(&r);
-  }
-  std::vector<CaseSpread> out;
-  for (const auto& key : order) {
-    CaseSpread c;
-    c.key = key;
-    std::vector<double> tps, p50, p99, cpu;
-    for (const Row* r : groups[key]) {
-      ++c.repetitions;
-      if (field(*r, "status") != "ok") continue;
-      ++c.ok;
-      tps.push_back(field_num(*r, "tps"));
-      p50.push_back(field_num(*r, "latency_p50_us"));
-      p99.push_back(field_num(*r, "latency_p99_us"));
-      cpu.push_back(field_num(*r, "server_cpu_pct"));
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out = "|";
+    for (size_t c = 0; c < width.size(); ++c) {
+      std::string cell = c < cells.size() ? cells[c] : "";
+      std::string pad(width[c] - shown_width(cell), ' ');
+      out += " " + (t.align[c] == 'r' ? pad + cell : cell + pad) + " |";
     }
-    c.tps = spread(tps), c.p50_us = spread(p50), c.p99_us = spread(p99), c.cpu_pct = spread(cpu);
-    out.push_back(c);
+    return out + "\n";
+  };
+  std::string out = line(t.head) + "|";
+  for (size_t c = 0; c < width.size(); ++c) {
+    out += t.align[c] == 'r' ? " " + std::string(width[c] - 1, '-') + ": |" : " " + std::string(width[c], '-') + " |";
   }
+  out += "\n";
+  for (const auto& row : t.body) out += line(row);
   return out;
 }
 
-bool has_repetitions(const std::vector<Row>& rows) {
-  for (const auto& c : by_case(rows)) {
-    if (c.repetitions > 1) return true;
+std::string html_table(const Table& t) {
+  std::string out = "<table><tr>";
+  for (const auto& h : t.head) out += "<th>" + html_escape(h) + "</th>";
+  out += "</tr>\n";
+  for (size_t i = 0; i < t.body.size(); ++i) {
+    out += i < t.failed.size() && t.failed[i] ? "<tr class=\"failed\">" : "<tr>";
+    for (const auto& cell : t.body[i]) out += "<td>" + html_escape(cell) + "</td>";
+    out += "</tr>\n";
   }
-  return false;
+  return out + "</table>\n";
 }
+
+const char* kSummaryWhat = "One row per case, by protocol, then connections, then TPS (highest first)";
+const char* kSpreadWhat = "; median over the ok repetitions, with their min and max";
+
+}  // namespace
 
 std::string interrupted_note(const std::vector<std::string>& interrupted) {
   std::string text = "Interrupted, left out of the tables and charts (their rows stay in summary.csv):";
@@ -197,27 +201,17 @@ std::string interrupted_note(const std::vector<std::string>& interrupted) {
 void write_markdown(const std::string& path, const std::vector<Row>& rows, const std::vector<std::string>& problems,
                     const std::vector<NotesRow>& notes, const std::vector<std::string>& interrupted) {
   std::ofstream md(path);
+  const bool repeated = has_repetitions(rows);
   if (!notes.empty()) {
     md << "CPU-bound vs IO-bound, speed-up over the single server (ours: TPS; the notes: Python times)\n\n"
-       << md_table(kNotesHead, "llrrrr", notes_table(notes)) << "\n";
+       << md_table(notes_table(notes)) << "\n";
   }
-  if (has_repetitions(rows)) {
-    md << "By case: median and min..max over the ok repetitions\n\n"
-       << md_table(kCaseHead, "lrrrrrrrr", case_table(by_case(rows))) << "\nEvery run\n\n";
+  md << kSummaryWhat << (repeated ? kSpreadWhat : "") << "\n\n" << md_table(summary_table(by_case(rows), repeated, ".."));
+  if (auto costs = cost_table(rows); !costs.body.empty()) {
+    md << "\nPer-request costs, counted over a fixed number of requests (median over repetitions)\n\n"
+       << md_table(costs);
   }
-  if (auto costs = cost_table(rows); !costs.empty()) {
-    md << "Per-request costs, counted over a fixed number of requests (median over repetitions)\n\n"
-       << md_table(kCostHead, "lrrrr", costs) << "\n";
-  }
-  Table t;
-  for (const auto& r : rows) {
-    t.push_back({field(r, "case"), field(r, "status"), fmt("%.0f", field_num(r, "tps")),
-                 fmt("%.0f", field_num(r, "latency_p50_us")), fmt("%.0f", field_num(r, "latency_p99_us")),
-                 field(r, "errors_total"), fmt("%.0f", field_num(r, "server_cpu_pct")),
-                 fmt("%.1f", field_num(r, "server_pss_peak_kb") / 1024), row_note(r)});
-  }
-  md << md_table({"case", "status", "TPS", "p50 us", "p99 us", "errors", "server CPU %", "server MiB", "note"},
-                 "llrrrrrrl", t);
+  if (repeated) md << "\nEvery run\n\n" << md_table(every_run_table(rows));
   if (!interrupted.empty()) md << "\n" << interrupted_note(interrupted) << "\n";
   if (!problems.empty()) {
     md << "\nCharts that failed:\n";
@@ -225,48 +219,29 @@ void write_markdown(const std::string& path, const std::vector<Row>& rows, const
   }
 }
 
-std::string html_tables(const std::vector<Row>& rows, const std::vector<NotesRow>& notes) {
+std::string html_summary(const std::vector<Row>& rows) {
+  const bool repeated = has_repetitions(rows);
+  return "<h2>Summary</h2>\n<p>" + std::string(kSummaryWhat) + (repeated ? kSpreadWhat : "") +
+         (repeated ? "; the charts' error bars show the same spread" : "") + ". Rows in red had a failed run.</p>\n" +
+         html_table(summary_table(by_case(rows), repeated, "–"));
+}
+
+std::string html_details(const std::vector<Row>& rows, const std::vector<NotesRow>& notes) {
   std::ostringstream html;
-  if (has_repetitions(rows)) {
-    auto cases = by_case(rows);
-    std::vector<bool> failed;
-    for (const auto& c : cases) failed.push_back(c.ok < c.repetitions);
-    html << "<h2>By case</h2>\n<p>Median and min..max over each case's ok repetitions; the charts' error bars show "
-            "the same spread.</p>\n"
-         << html_table(kCaseHead, case_table(cases), failed);
-  }
-  if (auto costs = cost_table(rows); !costs.empty()) {
+  if (auto costs = cost_table(rows); !costs.body.empty()) {
     html << "<h2>Per-request costs</h2>\n<p>System calls (perf stat's raw_syscalls:sys_enter) and instructions "
             "(callgrind) per request, counted over a fixed number of requests as the difference of two runs; "
             "median over repetitions. They do not move with machine noise, so the gate holds them to 1%.</p>\n"
-         << html_table(kCostHead, costs, {});
+         << html_table(costs);
   }
   if (!notes.empty()) {
     html << "<h2>CPU-bound vs IO-bound, beside the notes</h2>\n<p>Speed-up over the single server: ours from "
             "TPS (iterative_tcp = 1x), the notes' from their Python times (single 8.7 s / 4.9 s, processes "
             "4.2 s / 3.5 s, threads 12.5 s / 5.2 s).</p>\n"
-         << html_table(kNotesHead, notes_table(notes), {});
+         << html_table(notes_table(notes));
   }
-  const std::vector<std::pair<std::string, std::string>> cols = {
-      {"case", "case"}, {"status", "status"}, {"tps", "TPS"}, {"latency_p50_us", "p50 us"},
-      {"latency_p99_us", "p99 us"}, {"latency_p999_us", "p99.9 us"}, {"errors_total", "errors"},
-      {"connections_established", "conns"}, {"server_cpu_pct", "server CPU %"},
-      {"server_pss_peak_kb", "server PSS KiB"}, {"server_threads_peak", "threads"},
-      {"server_processes_peak", "procs"}, {"generator_bottleneck", "gen. bottleneck"}, {"reason", "reason"}};
-  std::vector<std::pair<std::string, std::string>> shown = cols;
-  if (std::any_of(rows.begin(), rows.end(), [](const Row& r) { return field_num(r, "conns_unanswered") > 0; })) {
-    shown.insert(shown.end() - 1, {"conns_unanswered", "unanswered conns"});  // before the reason
-  }
-  std::vector<std::string> head;
-  for (const auto& c : shown) head.push_back(c.second);
-  Table t;
-  std::vector<bool> failed;
-  for (const auto& r : rows) {
-    t.emplace_back();
-    for (const auto& c : shown) t.back().push_back(field(r, c.first));
-    failed.push_back(field(r, "status") != "ok");
-  }
-  html << "<h2>" << (has_repetitions(rows) ? "Every run" : "Summary") << "</h2>\n" << html_table(head, t, failed);
+  html << "<h2>Every run</h2>\n<p>Each summary.csv row in the order it ran (all its columns are in the file).</p>\n"
+       << html_table(every_run_table(rows));
   return html.str();
 }
 
