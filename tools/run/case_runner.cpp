@@ -157,8 +157,12 @@ CaseResult CaseRunner::run_timed(const Case& c, const std::atomic<bool>& interru
                            "--max-error-rate", std::to_string(suite_.max_error_rate),
                            "--csv", paths_.out_dir + "/loadgen.csv",
                            "--timeseries", paths_.out_dir + "/timeseries.csv",
-                           "--interval", seconds_text(suite_.interval),
                            "--hgrm", base + ".hgrm", "--json", base + ".json"});
+  // Only when it is not the load generator's default (1 s): an A/B run drives an older build's
+  // netlab-loadgen with this command line, and builds before --interval refuse the flag.
+  if (suite_.interval != std::chrono::seconds(1)) {
+    argv.insert(argv.end(), {"--interval", seconds_text(suite_.interval)});
+  }
   const auto started = Clock::now();
   SpawnOptions load_opts;
   load_opts.cpu = load_cpu;
