@@ -9,9 +9,12 @@ namespace {
 
 constexpr int64_t kAutoCoalesceNs = 1'000'000;  // --coalesce auto: naps of at most 1 ms
 
-int64_t duration_ns(const std::string& flag, const std::string& text) {
+// core/util/duration.hpp's rule: a bare number is seconds (-d 10, as in wrk), and the flags whose
+// values are well under a second (--think, --coalesce) need a unit.
+int64_t duration_ns(const std::string& flag, const std::string& text,
+                    core::BareNumber bare = core::BareNumber::kSeconds) {
   try {
-    return core::parse_duration(text).count();
+    return core::parse_duration(text, bare).count();
   } catch (const std::exception& e) {
     throw std::invalid_argument(flag + ": " + e.what());
   }
@@ -115,9 +118,10 @@ void validate(Options& o) {
   o.duration_ns = duration_ns("--duration", o.duration_text);
   o.warmup_ns = duration_ns("--warmup", o.warmup_text);
   o.timeout_ns = duration_ns("--timeout", o.timeout_text);
-  o.think_ns = duration_ns("--think", o.think_text);
+  o.think_ns = duration_ns("--think", o.think_text, core::BareNumber::kNeedsUnit);
   o.coalesce_auto = o.coalesce_text == "auto";
-  o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs : duration_ns("--coalesce", o.coalesce_text);
+  o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs
+                                  : duration_ns("--coalesce", o.coalesce_text, core::BareNumber::kNeedsUnit);
   require(o.coalesce_ns <= 10'000'000, "--coalesce: at most 10ms (it delays answers by up to this much)");
   require(o.duration_ns > 0, "--duration: must be more than 0");
   require(o.timeout_ns >= 1'000'000, "--timeout: must be at least 1ms");
