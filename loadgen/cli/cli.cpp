@@ -55,6 +55,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--file-size", o.file_size, "file: bytes per PUT upload")->capture_default_str();
   app.add_option("--file-verify-every", o.file_verify_every, "file: GET every n-th upload back and compare (0 = never)")
       ->capture_default_str();
+  app.add_flag("--keep-uploads", o.keep_uploads,
+               "file put: leave the uploads in the server's library (by default each connection DELETEs its own)");
   app.add_flag("-q,--quiet", o.quiet, "No live line on stderr");
 }
 

@@ -136,6 +136,7 @@ void validate(Options& o) {
   require(!(o.rate > 0 && o.think_ns > 0), "--think: only in closed loop (without --rate)");
   require(o.label.find_first_of(",\"\n") == std::string::npos, "--label: no commas, quotes or newlines");
   if (o.proto == ClientProto::kFile) validate_file(o);
+  require(!o.keep_uploads || o.file_put, "--keep-uploads: only with --proto file --file-op put");
   if (o.proto == ClientProto::kChat) {
     require(o.rate > 0, "--proto chat: needs --rate (messages per second over all members)");
     require(!o.new_conn, "--new-conn: not with --proto chat (members keep their sockets)");
