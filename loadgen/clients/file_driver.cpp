@@ -102,6 +102,8 @@ void FileDriver::teardown() {
 
 // The measurement is over and published: nothing here is counted. The connection is at a request
 // boundary when still open (a cut transfer closes it), else a fresh one is made, uncounted too.
+// One race is left: a PUT cut by the drain after its last byte was sent still lands when the server
+// gets to it, possibly after this DELETE (a server slower than the drain's second).
 void FileDriver::remove_upload() {
   auto warn = [this](const std::string& why) {
     std::string line = "netlab-loadgen: upload " + put_name_ + " left in the server's library: " + why + "\n";
