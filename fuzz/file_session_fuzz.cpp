@@ -34,8 +34,8 @@ constexpr uint64_t kMaxUpload = 4096;
 
 // The library every run starts from: files, a folder, links leading in and out, a FIFO, a hidden
 // file. A PUT only ever adds a file or replaces one by rename (a new inode), and a DELETE only
-// removes one, so restore() can tell what a run changed from names and inode numbers alone, and usually only deletes its uploads: a
-// full refill per run made this target three times slower.
+// removes one, so restore() can tell what a run changed from names and inode numbers alone, and
+// usually only deletes its uploads: a full refill per run made this target three times slower.
 class Library {
  public:
   Library() { fill(); }

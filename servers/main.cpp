@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
                  "Document root (http) or file library (file)" + (tcp ? std::string() : unused));
   app.add_option("--max-upload", options.protocol.max_upload,
                  "file: largest PUT accepted, in bytes (suffixes K, M, G: powers of 1024); a larger one is "
-                 "refused with 413 before a byte is written, and the connection closes" + (tcp ? std::string() : unused))
+                 "refused with 413 before a byte is written, and the connection closes" +
+                     (tcp ? std::string() : unused))
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
   app.add_option("--admin-notice", options.protocol.admin_notice,

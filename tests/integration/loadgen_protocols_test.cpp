@@ -1,6 +1,7 @@
 // netlab-loadgen's file and chat clients against the project's servers: GET and PUT transfers are
 // checked byte for byte (size and checksum), a missing or changing file shows as bad responses,
-// uploads are removed after the run unless kept, and a chat room of 20 members gets every message to every other member.
+// uploads are removed after the run unless kept, and a chat room of 20 members gets every message
+// to every other member.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
