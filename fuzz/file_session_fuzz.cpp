@@ -1,7 +1,7 @@
 // Fuzz target: the file protocol's session (core/proto/file.hpp) over a real library folder.
 //
 // Input: a control byte (read_splitter.hpp), then the bytes a client sends (length-framed LIST,
-// GET, PUT + body, QUIT; see fuzz/corpus/file_session_fuzz for examples). Checks:
+// GET, PUT + body, DELETE, QUIT; see fuzz/corpus/file_session_fuzz for examples). Checks:
 //   - the replies do not depend on how the bytes were cut into reads or drained: the library is
 //     refilled the same way, one session gets everything at once, another the cut reads;
 //   - every reply is a whole frame "<code> <size> <message>" followed by exactly <size> bytes;
@@ -33,9 +33,9 @@ namespace fs = std::filesystem;
 constexpr uint64_t kMaxUpload = 4096;
 
 // The library every run starts from: files, a folder, links leading in and out, a FIFO, a hidden
-// file. A PUT only ever adds a file or replaces one by rename (a new inode), so restore() can tell
-// what a run changed from names and inode numbers alone, and usually only deletes its uploads: a
-// full refill per run made this target three times slower.
+// file. A PUT only ever adds a file or replaces one by rename (a new inode), and a DELETE only
+// removes one, so restore() can tell what a run changed from names and inode numbers alone, and
+// usually only deletes its uploads: a full refill per run made this target three times slower.
 class Library {
  public:
   Library() { fill(); }

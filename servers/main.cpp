@@ -17,20 +17,39 @@
 
 namespace {
 
+using netlab::core::BareNumber;
 using netlab::server::Transport;
 
-std::chrono::microseconds parse_micros(const std::string& text) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-      netlab::core::parse_duration(text, std::chrono::microseconds(1)));
+// Durations follow the one rule of core/util/duration.hpp: a bare number is seconds (as nginx's
+// timeouts), and the per-request costs, well under a second, need a unit.
+std::chrono::microseconds parse_micros(const std::string& flag, const std::string& text, BareNumber bare) {
+  try {
+    return std::chrono::duration_cast<std::chrono::microseconds>(netlab::core::parse_duration(text, bare));
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError(flag, e.what());
+  }
 }
 
 // A timeout of at least 1 ms: 0 would close every connection at once.
 std::chrono::milliseconds parse_timeout(const std::string& flag, const std::string& text) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(text));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(parse_micros(flag, text, BareNumber::kSeconds));
   if (ms.count() < 1) {
     throw CLI::ValidationError(flag, "must be at least 1ms, got " + text);
   }
   return ms;
+}
+
+// The protocols this model's transport carries ("echo, http, file" for TCP), for --help and the
+// refusal of any other.
+std::string served_protocols(bool tcp) {
+  std::string names;
+  for (const auto& name : netlab::proto::protocol_names()) {
+    auto p = netlab::proto::parse_protocol(name);
+    if (tcp ? netlab::proto::is_stream_protocol(p) : netlab::proto::is_datagram_protocol(p)) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+  }
+  return names;
 }
 
 }  // namespace
@@ -43,6 +62,9 @@ int main(int argc, char** argv) {
   CLI::App app(std::string(info.summary) + "\n\nOn start it prints 'READY <bound address>' on stdout; SIGINT or SIGTERM stops it cleanly (exit 0).",
                binary);
   app.get_formatter()->column_width(34);
+  app.footer(
+      "Durations take units: 250us, 500ms, 10s, 2m. A bare number means seconds (as in nginx), except for\n"
+      "--cpu-work and --io-delay, which need a unit (a bare number other than 0 is refused).");
   std::string listen = "127.0.0.1:9000";  // loopback: the file protocol's PUT is not for every network
   std::string proto = "echo";
   std::string cpu_work = "0";
@@ -56,11 +78,9 @@ int main(int argc, char** argv) {
 
   app.add_option("-l,--listen", listen, "Address to listen on, HOST:PORT (port 0 picks a free one; 0.0.0.0:PORT for every interface)")
       ->capture_default_str();
-  app.add_option("-p,--proto", proto, "Protocol to serve: " + [] {
-    std::string names;
-    for (const auto& n : netlab::proto::protocol_names()) names += (names.empty() ? "" : ", ") + n;
-    return names;
-  }())->capture_default_str();
+  const std::string served = served_protocols(tcp);
+  app.add_option("-p,--proto", proto, "Protocol to serve: " + served + " (over " + (tcp ? "TCP" : "UDP") + ")")
+      ->capture_default_str();
   // Every model takes every flag, so a runner can sweep models with one set of options; a flag a
   // model has no use for says so in --help.
   const std::string unused = " (not used by this model)";
@@ -82,13 +102,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65535));
   app.add_option("--max-line", max_line, "Longest echo line in bytes before an error and close (default 65536)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30));
-  app.add_option("--cpu-work", cpu_work, "CPU burned per request (thread CPU time): 50us, 1ms; bare number = us")
+  app.add_option("--cpu-work", cpu_work, "CPU burned per request (thread CPU time): 50us, 1ms; a unit is required")
       ->capture_default_str();
   app.add_option("--cpu-spin", cpu_spin,
                  "Steps of a fixed integer loop per request: a set instruction count, unlike --cpu-work's "
                  "time (the gate's sensitivity checks use it to make a slower build)")
       ->capture_default_str();
-  app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; bare number = us")
+  app.add_option("--io-delay", io_delay, "Blocking sleep per request (simulated IO): 50us, 1ms; a unit is required")
       ->capture_default_str();
   std::string trigger = "level";
   std::string send_timeout = "10s";
@@ -109,10 +129,12 @@ int main(int argc, char** argv) {
                  "Close a keep-alive connection that starts no new request for this long" +
                      (tcp ? std::string() : unused))
       ->capture_default_str();
-  app.add_option("--root", options.protocol.root, "Document root (http) or file library (file)");
+  app.add_option("--root", options.protocol.root,
+                 "Document root (http) or file library (file)" + (tcp ? std::string() : unused));
   app.add_option("--max-upload", options.protocol.max_upload,
                  "file: largest PUT accepted, in bytes (suffixes K, M, G: powers of 1024); a larger one is "
-                 "refused with 413 before a byte is written, and the connection closes")
+                 "refused with 413 before a byte is written, and the connection closes" +
+                     (tcp ? std::string() : unused))
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
   app.add_option("--admin-notice", options.protocol.admin_notice,
@@ -134,8 +156,8 @@ int main(int argc, char** argv) {
     }
     options.listen = netlab::core::Address::parse(listen);
     options.protocol.protocol = netlab::proto::parse_protocol(proto);
-    options.protocol.workload.cpu = parse_micros(cpu_work);
-    options.protocol.workload.io = parse_micros(io_delay);
+    options.protocol.workload.cpu = parse_micros("--cpu-work", cpu_work, BareNumber::kNeedsUnit);
+    options.protocol.workload.io = parse_micros("--io-delay", io_delay, BareNumber::kNeedsUnit);
     options.protocol.workload.spin = cpu_spin;
     options.protocol.max_line = max_line;
     options.edge_triggered = trigger == "edge";
@@ -144,7 +166,8 @@ int main(int argc, char** argv) {
     options.idle_timeout = parse_timeout("--idle-timeout", idle_timeout);
     if (tcp ? !netlab::proto::is_stream_protocol(options.protocol.protocol)
             : !netlab::proto::is_datagram_protocol(options.protocol.protocol)) {
-      throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP"));
+      throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP") +
+                                                "; this model serves " + served);
     }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

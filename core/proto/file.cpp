@@ -114,12 +114,14 @@ void FileSession::command(std::string_view text, Outbox& out) {
     get(args, out);
   } else if (verb == "PUT") {
     put(args, out);
+  } else if (verb == "DELETE") {
+    remove(args, out);
   } else if (verb == "QUIT" && args.empty()) {
     reply(out, 221, "bye");
     out.close_after_send();
     state_ = State::kClosed;
   } else {
-    reply(out, 400, "unknown command (try LIST, GET name, PUT name size, QUIT)");
+    reply(out, 400, "unknown command (try LIST, GET name, PUT name size, DELETE name, QUIT)");
   }
 }
 
@@ -166,6 +168,26 @@ void FileSession::get(std::string_view name, Outbox& out) {
   }
   reply(out, 200, "sending " + std::string(name), size);
   out.send_file({std::make_shared<const core::Fd>(std::move(fd)), 0, size});
+}
+
+// Only what LIST shows can go: a regular, non-hidden file directly in the library (the name
+// checks are PUT's, so no path and no server temporary file). A symlink is refused, not followed.
+void FileSession::remove(std::string_view name, Outbox& out) {
+  if (auto problem = file_name_problem(name); !problem.empty()) {
+    return reply(out, 403, "refused: " + std::string(problem));
+  }
+  const std::string file(name);
+  struct stat st{};
+  if (::fstatat(library_->fd(), file.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return reply(out, 404, "no such file: " + file);
+    return reply(out, 500, "cannot delete " + file + ": " + core::errno_text(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return reply(out, 404, "not a regular file: " + file);
+  if (::unlinkat(library_->fd(), file.c_str(), 0) != 0) {
+    if (errno == ENOENT) return reply(out, 404, "no such file: " + file);  // gone since the check
+    return reply(out, 500, "cannot delete " + file + ": " + core::errno_text(errno));
+  }
+  reply(out, 200, "deleted " + file);
 }
 
 void FileSession::put(std::string_view args, Outbox& out) {

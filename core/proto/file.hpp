@@ -1,4 +1,4 @@
-// The file protocol: the notes' FTP-like file server session (LIST, GET, PUT, QUIT), framed as
+// The file protocol: the notes' FTP-like file server session (LIST, GET, PUT, DELETE, QUIT), framed as
 // described in file_frame.hpp.
 //
 // GET bodies go out as Outbox file ranges (sendfile in the models), so memory stays flat for any
@@ -44,6 +44,7 @@ class FileSession final : public Session {
   void list(Outbox& out);
   void get(std::string_view name, Outbox& out);
   void put(std::string_view args, Outbox& out);
+  void remove(std::string_view name, Outbox& out);  // DELETE
   // Takes upload bytes; returns how many it consumed.
   size_t upload(std::string_view data, Outbox& out);
   void finish_upload(Outbox& out);

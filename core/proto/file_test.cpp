@@ -106,7 +106,15 @@ TEST_F(FileSessionTest, BadNamesAreRefusedWithAReason) {
       {"GET link-out", "403 0 refused: link-out leads outside the library"},
       {"GET nope", "404 0 no such file: nope"},
       {"GET subdir", "404 0 not a regular file: subdir"},
-      {"DELETE b.txt", "400 0 unknown command (try LIST, GET name, PUT name size, QUIT)"},
+      {"REMOVE b.txt", "400 0 unknown command (try LIST, GET name, PUT name size, DELETE name, QUIT)"},
+      {"DELETE ", "403 0 refused: empty name"},
+      {"DELETE ../secret", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
+      {"DELETE subdir/x", "403 0 refused: outside the library (a name may not contain '/' or be '..')"},
+      {"DELETE .hidden", "403 0 refused: hidden names (starting with '.') are not allowed"},
+      {"DELETE .netlab-put-1-0", "403 0 refused: hidden names (starting with '.') are not allowed"},
+      {"DELETE nope", "404 0 no such file: nope"},
+      {"DELETE subdir", "404 0 not a regular file: subdir"},
+      {"DELETE link-out", "404 0 not a regular file: link-out"},
   };
   for (const auto& [request, expected] : cases) {
     bool closed = true;
@@ -115,6 +123,24 @@ TEST_F(FileSessionTest, BadNamesAreRefusedWithAReason) {
     EXPECT_EQ(r[0].first, expected);
     EXPECT_FALSE(closed) << request;
   }
+}
+
+// DELETE removes what LIST shows and nothing else: the refusals above left every entry in place.
+TEST_F(FileSessionTest, DeleteRemovesAListedFile) {
+  auto r = replies(run(file_frame("DELETE a file.txt") + file_frame("DELETE a file.txt") + file_frame("LIST")));
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].first, "200 0 deleted a file.txt");
+  EXPECT_EQ(r[1].first, "404 0 no such file: a file.txt");
+  EXPECT_EQ(r[2].first, "200 8 1 file");
+  EXPECT_EQ(dir_entries(), (std::vector<std::string>{".hidden", "b.txt", "link-out", "subdir"}));
+  EXPECT_TRUE(fs::exists(base_ / "secret")) << "the symlink's target is untouched";
+}
+
+TEST_F(FileSessionTest, RefusedDeletesLeaveEverythingInPlace) {
+  run(file_frame("DELETE ../secret") + file_frame("DELETE .hidden") + file_frame("DELETE link-out") +
+      file_frame("DELETE subdir"));
+  EXPECT_EQ(dir_entries(), (std::vector<std::string>{".hidden", "a file.txt", "b.txt", "link-out", "subdir"}));
+  EXPECT_TRUE(fs::exists(base_ / "secret"));
 }
 
 TEST_F(FileSessionTest, PutLandsOnlyWhenComplete) {

@@ -7,7 +7,7 @@
 
 namespace netlab::core {
 
-std::chrono::nanoseconds parse_duration(std::string_view text, std::chrono::nanoseconds bare_unit) {
+std::chrono::nanoseconds parse_duration(std::string_view text, BareNumber bare) {
   std::string s(text);
   size_t used = 0;
   double value = 0;
@@ -22,7 +22,10 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::chrono::nano
   std::string unit = s.substr(used);
   double ns_per_unit;
   if (unit.empty()) {
-    ns_per_unit = static_cast<double>(bare_unit.count());
+    if (bare == BareNumber::kNeedsUnit && value != 0) {
+      throw std::invalid_argument("bad duration '" + s + "': needs a unit: " + s + "us, " + s + "ms, " + s + "s");
+    }
+    ns_per_unit = 1e9;
   } else if (unit == "ns") {
     ns_per_unit = 1;
   } else if (unit == "us" || unit == "µs") {

@@ -17,9 +17,21 @@ TEST(DurationTest, ParsesEveryUnit) {
   EXPECT_EQ(parse_duration("1.5s"), 1500ms);
 }
 
-TEST(DurationTest, BareNumbersUseTheGivenUnit) {
+TEST(DurationTest, BareNumbersMeanSeconds) {
   EXPECT_EQ(parse_duration("3"), 3s);
-  EXPECT_EQ(parse_duration("100", 1us), 100us);
+  EXPECT_EQ(parse_duration("0.5"), 500ms);
+  EXPECT_EQ(parse_duration("3", BareNumber::kSeconds), 3s);
+}
+
+TEST(DurationTest, FlagsThatNeedAUnitRefuseABareNumberButZero) {
+  EXPECT_EQ(parse_duration("0", BareNumber::kNeedsUnit), 0ns);
+  EXPECT_EQ(parse_duration("50us", BareNumber::kNeedsUnit), 50us);
+  try {
+    parse_duration("50", BareNumber::kNeedsUnit);
+    ADD_FAILURE() << "a bare 50 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "bad duration '50': needs a unit: 50us, 50ms, 50s");
+  }
 }
 
 TEST(DurationTest, RejectsGarbageWithTheText) {

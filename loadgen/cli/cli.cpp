@@ -5,7 +5,8 @@ namespace netlab::loadgen {
 void add_options(CLI::App& app, Options& o) {
   app.get_formatter()->column_width(36);
   app.footer(
-      "Durations take units: 500us, 250ms, 10s, 2m.\n"
+      "Durations take units: 500us, 250ms, 10s, 2m. A bare number means seconds (-d 10, as in wrk), except for\n"
+      "--think and --coalesce, which need a unit (a bare number other than 0 is refused).\n"
       "Exit status: 0 clean run, 1 runtime failure (target unreachable, every connection failed),\n"
       "2 bad usage, 3 preflight refused (fd limit, ephemeral ports), 4 error rate above --max-error-rate,\n"
       "130 interrupted (SIGINT/SIGTERM; what was measured is still printed and written).");
@@ -57,6 +58,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--file-size", o.file_size, "file: bytes per PUT upload")->capture_default_str();
   app.add_option("--file-verify-every", o.file_verify_every, "file: GET every n-th upload back and compare (0 = never)")
       ->capture_default_str();
+  app.add_flag("--keep-uploads", o.keep_uploads,
+               "file put: leave the uploads in the server's library (by default each connection DELETEs its own)");
   app.add_flag("-q,--quiet", o.quiet, "No live line on stderr");
 }
 

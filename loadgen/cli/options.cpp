@@ -9,9 +9,12 @@ namespace {
 
 constexpr int64_t kAutoCoalesceNs = 1'000'000;  // --coalesce auto: naps of at most 1 ms
 
-int64_t duration_ns(const std::string& flag, const std::string& text) {
+// core/util/duration.hpp's rule: a bare number is seconds (-d 10, as in wrk), and the flags whose
+// values are well under a second (--think, --coalesce) need a unit.
+int64_t duration_ns(const std::string& flag, const std::string& text,
+                    core::BareNumber bare = core::BareNumber::kSeconds) {
   try {
-    return core::parse_duration(text).count();
+    return core::parse_duration(text, bare).count();
   } catch (const std::exception& e) {
     throw std::invalid_argument(flag + ": " + e.what());
   }
@@ -115,10 +118,11 @@ void validate(Options& o) {
   o.duration_ns = duration_ns("--duration", o.duration_text);
   o.warmup_ns = duration_ns("--warmup", o.warmup_text);
   o.timeout_ns = duration_ns("--timeout", o.timeout_text);
-  o.think_ns = duration_ns("--think", o.think_text);
+  o.think_ns = duration_ns("--think", o.think_text, core::BareNumber::kNeedsUnit);
   o.interval_ns = duration_ns("--interval", o.interval_text);
   o.coalesce_auto = o.coalesce_text == "auto";
-  o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs : duration_ns("--coalesce", o.coalesce_text);
+  o.coalesce_ns = o.coalesce_auto ? kAutoCoalesceNs
+                                  : duration_ns("--coalesce", o.coalesce_text, core::BareNumber::kNeedsUnit);
   require(o.coalesce_ns <= 10'000'000, "--coalesce: at most 10ms (it delays answers by up to this much)");
   require(o.duration_ns > 0, "--duration: must be more than 0");
   require(o.timeout_ns >= 1'000'000, "--timeout: must be at least 1ms");
@@ -135,6 +139,7 @@ void validate(Options& o) {
   require(!(o.rate > 0 && o.think_ns > 0), "--think: only in closed loop (without --rate)");
   require(o.label.find_first_of(",\"\n") == std::string::npos, "--label: no commas, quotes or newlines");
   if (o.proto == ClientProto::kFile) validate_file(o);
+  require(!o.keep_uploads || o.file_put, "--keep-uploads: only with --proto file --file-op put");
   if (o.proto == ClientProto::kChat) {
     require(o.rate > 0, "--proto chat: needs --rate (messages per second over all members)");
     require(!o.new_conn, "--new-conn: not with --proto chat (members keep their sockets)");

@@ -46,6 +46,7 @@ struct Options {
   std::string file_name;             // GET: the file; PUT: the name prefix (default "lg")
   int64_t file_size = 1 << 20;       // PUT: bytes per upload
   int file_verify_every = 10;        // PUT: GET every n-th upload back and compare; 0 = never
+  bool keep_uploads = false;         // PUT: leave PREFIX-<conn> in the library (by default DELETEd after)
 
   // Derived by validate().
   core::Address target;

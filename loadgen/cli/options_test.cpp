@@ -58,6 +58,25 @@ TEST(OptionsTest, ModesFromRateAndNewConn) {
   EXPECT_EQ(connect.mode, Mode::kConnect);
 }
 
+// One unit rule (core/util/duration.hpp): a bare number is seconds, as in wrk; --think and
+// --coalesce, whose values are well under a second, need a unit.
+TEST(OptionsTest, BareNumbersAreSecondsAndSubSecondFlagsNeedAUnit) {
+  Options o = with_target("127.0.0.1:9000");
+  o.duration_text = "3";
+  o.timeout_text = "2";
+  o.warmup_text = "1";
+  validate(o);
+  EXPECT_EQ(o.duration_ns, 3'000'000'000);
+  EXPECT_EQ(o.timeout_ns, 2'000'000'000);
+  EXPECT_EQ(o.warmup_ns, 1'000'000'000);
+  Options think = with_target("127.0.0.1:9000");
+  think.think_text = "50";
+  EXPECT_EQ(error_of(think), "--think: bad duration '50': needs a unit: 50us, 50ms, 50s");
+  Options coalesce = with_target("127.0.0.1:9000");
+  coalesce.coalesce_text = "1";
+  EXPECT_EQ(error_of(coalesce), "--coalesce: bad duration '1': needs a unit: 1us, 1ms, 1s");
+}
+
 TEST(OptionsTest, RejectsWhatCannotRunWithTheFlagNamed) {
   auto o = [] { return with_target("127.0.0.1:9000"); };
   EXPECT_EQ(error_of(with_target("")), "--target is required (HOST:PORT or http://host:port/path)");

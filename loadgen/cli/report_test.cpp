@@ -43,6 +43,34 @@ std::pair<Options, RunResult> sample() {
   return {o, r};
 }
 
+// The live line names what one answer is: a request, a file transfer or a chat delivery.
+TEST(ReportTest, TheLiveLineCountsTransfersAndDeliveries) {
+  SecondRow row;
+  row.second = 3;
+  row.answers = 1500;
+  row.p50_us = 980;
+  row.p99_us = 2500;
+  row.connections_active = 4;
+  auto line_for = [&](const std::string& proto, auto&& adjust) {
+    Options o;
+    o.target_text = "127.0.0.1:9000";
+    o.proto_text = proto;
+    o.connections = 4;
+    adjust(o);
+    validate(o);
+    return live_line(o, row);
+  };
+  std::string echo = line_for("echo", [](Options&) {});
+  std::string file = line_for("file", [](Options& o) { o.file_name = "big.bin"; });
+  std::string chat = line_for("chat", [](Options& o) { o.rate = 100; });
+  EXPECT_NE(echo.find(" req/s "), std::string::npos) << echo;
+  EXPECT_NE(file.find(" transfers/s "), std::string::npos) << file;
+  EXPECT_NE(chat.find(" deliveries/s "), std::string::npos) << chat;
+  for (const auto& line : {file, chat}) EXPECT_EQ(line.find("req/s"), std::string::npos) << line;
+  EXPECT_EQ(file.rfind("[   3s]", 0), 0u) << file;
+  EXPECT_NE(file.find("conns 4/4"), std::string::npos) << file;
+}
+
 TEST(ReportTest, CsvHeaderIsTheContract) { EXPECT_EQ(csv_header(), kContractHeader); }
 
 TEST(ReportTest, CsvRowHasOneValuePerColumn) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -37,9 +38,9 @@ FileDriver::FileDriver(const Options& options, int, int first, int)
     : BasicDriver(options), conn_(first), buf_(kBufferSize) {
   get_request_ = proto::file_frame("GET " + options.file_name);
   if (options.file_put) {
-    std::string name = options.file_name + "-" + std::to_string(first);
-    get_request_ = proto::file_frame("GET " + name);
-    put_header_ = proto::file_frame("PUT " + name + " " + std::to_string(options.file_size));
+    put_name_ = options.file_name + "-" + std::to_string(first);
+    get_request_ = proto::file_frame("GET " + put_name_);
+    put_header_ = proto::file_frame("PUT " + put_name_ + " " + std::to_string(options.file_size));
     put_suffix_ = "(" + std::to_string(options.file_size) + " bytes)";
     block_.resize(kBlockSize);
     for (size_t i = 0; i < block_.size(); ++i) block_[i] = static_cast<char>('a' + (i * 7 + static_cast<size_t>(first)) % 26);
@@ -58,6 +59,16 @@ bool FileDriver::connect_once() {
     if (!measuring_over()) count_error(ErrorKind::kConnect, errno, "connect");
     return false;
   }
+  set_timeouts();
+  have_ = used_ = 0;
+  metrics_.connect.record(to_us(now_ns() - start));
+  ++metrics_.counters.connections_established;
+  add_established(1);
+  set_active(1);
+  return true;
+}
+
+void FileDriver::set_timeouts() {
   int one = 1;
   setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // Blocking I/O with a deadline: a stalled server shows as a timeout, not a hung thread.
@@ -65,12 +76,6 @@ bool FileDriver::connect_once() {
              static_cast<suseconds_t>(options_.timeout_ns % 1'000'000'000 / 1000)};
   setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd_.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  have_ = used_ = 0;
-  metrics_.connect.record(to_us(now_ns() - start));
-  ++metrics_.counters.connections_established;
-  add_established(1);
-  set_active(1);
-  return true;
 }
 
 void FileDriver::body() {
@@ -87,11 +92,43 @@ void FileDriver::body() {
 }
 
 void FileDriver::teardown() {
+  if (options_.file_put && !options_.keep_uploads && uploads_ > 0) remove_upload();
   if (fd_.get() < 0) return;
   std::string quit = proto::file_frame("QUIT");
   (void)::send(fd_.get(), quit.data(), quit.size(), MSG_NOSIGNAL);
   fd_ = core::Fd();
   set_active(0);
+}
+
+// The measurement is over and published: nothing here is counted. The connection is at a request
+// boundary when still open (a cut transfer closes it), else a fresh one is made, uncounted too.
+// One race is left: a PUT cut by the drain after its last byte was sent still lands when the server
+// gets to it, possibly after this DELETE (a server slower than the drain's second).
+void FileDriver::remove_upload() {
+  auto warn = [this](const std::string& why) {
+    std::string line = "netlab-loadgen: upload " + put_name_ + " left in the server's library: " + why + "\n";
+    std::fputs(line.c_str(), stderr);  // one write: lines from several connections never interleave
+  };
+  if (fd_.get() < 0) {
+    try {
+      fd_ = core::connect_tcp(options_.target);
+    } catch (const std::exception& e) {
+      return warn(e.what());
+    }
+    set_timeouts();
+    have_ = used_ = 0;
+  }
+  drain_until_ = now_ns() + std::min(options_.timeout_ns, kMaxDrainNs);  // abandon() gives up after it
+  std::string request = proto::file_frame("DELETE " + put_name_);
+  proto::FileReply reply;
+  if (send_all(request.data(), request.size(), false) != Step::kOk || read_reply(reply) != Step::kOk ||
+      (reply.size > 0 && read_data(reply.size, nullptr) != Step::kOk)) {
+    return warn("no answer to DELETE");
+  }
+  // 404: the upload never landed (its PUT was cut short), so nothing is left.
+  if (reply.code != 200 && reply.code != 404) {
+    warn("server says " + std::to_string(reply.code) + ": " + reply.message);
+  }
 }
 
 bool FileDriver::abandon() const {

@@ -6,6 +6,10 @@
 // their checksum with the first GET's (the file must not change under the run); PUT checks the
 // 201 reply and, every --file-verify-every uploads, GETs the file back and compares size and
 // checksum with what was sent. A mismatch or a refusal (404, 403, 5xx) is a bad response.
+//
+// After a PUT run each connection DELETEs its upload (unless --keep-uploads): by the protocol's own
+// request, so it works against a server on another host. A file it could not remove is named on
+// stderr; the run's results are not affected.
 #pragma once
 
 #include <string>
@@ -30,6 +34,8 @@ class FileDriver final : public BasicDriver {
   void teardown() override;
 
   bool connect_once();
+  void set_timeouts();
+  void remove_upload();  // after the run: DELETE this connection's upload
   Step get_once();
   Step put_once();
   // GET `request` (a framed GET): its data's checksum into `sum`; code 200 required.
@@ -46,6 +52,7 @@ class FileDriver final : public BasicDriver {
   core::Fd fd_;
   std::vector<char> buf_;
   size_t have_ = 0, used_ = 0;  // bytes in buf_, and how many of them are consumed
+  std::string put_name_;        // PREFIX-<connection>: the upload's name in the library
   std::string get_request_;     // framed "GET <name>"
   std::string put_header_;      // framed "PUT <name> <size>"
   std::string put_suffix_;      // "(<size> bytes)": how the 201 reply ends

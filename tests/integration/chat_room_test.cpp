@@ -214,6 +214,12 @@ TEST(NetlabChatCliTest, HelpVersionAndUsageErrors) {
     EXPECT_EQ(usage.status, 2) << usage.output;
     EXPECT_EQ(usage.output.rfind("netlab-chat: ", 0), 0u) << usage.output;
   }
+  // The one unit rule: --wait's values are under a second, so a bare number needs a unit.
+  auto bare = run_command({bin_path("netlab-chat"), "127.0.0.1:9", "--name", "bot", "--wait", "500"});
+  EXPECT_EQ(bare.status, 2) << bare.output;
+  EXPECT_NE(bare.output.find("netlab-chat: --wait: bad duration '500': needs a unit: 500us, 500ms, 500s"),
+            std::string::npos)
+      << bare.output;
 }
 
 }  // namespace

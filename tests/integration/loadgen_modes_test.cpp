@@ -86,6 +86,30 @@ TEST(LoadgenModesTest, ShortIntervalsGiveFinerRowsAndTheLiveLineStaysOncePerSeco
   EXPECT_NE(refused.output.find("--interval: must be from 10ms to 60s"), std::string::npos) << refused.output;
 }
 
+// "--hgrm -" is standard output, as for --csv and --json: the spectrum follows the summary there,
+// and no file named "-" appears in the working directory.
+TEST(LoadgenModesTest, HgrmDashWritesTheSpectrumToStandardOutput) {
+  ServerProcess server("netlab-server-thread_pool", server_args());
+  char dir_name[] = "/tmp/netlab-loadgen-cwd-XXXXXX";
+  std::string dir = mkdtemp(dir_name);
+  // Only standard output is kept (stderr to /dev/null), in a fresh working directory.
+  auto run = run_command({"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\" 2>/dev/null", "sh", dir,
+                          bin_path("netlab-loadgen"), "--target", server.address().to_string(), "-c", "2", "-d",
+                          "300ms", "--hgrm", "-"},
+                         {}, std::chrono::seconds(30));
+  struct stat st{};
+  bool dash_file = ::stat((dir + "/-").c_str(), &st) == 0;
+  run_command({"/bin/rm", "-rf", dir});
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_FALSE(dash_file) << "a file named '-' was written";
+  auto summary = run.output.find("QPS");
+  auto spectrum = run.output.find("Value     Percentile TotalCount 1/(1-Percentile)");
+  ASSERT_NE(summary, std::string::npos) << run.output;
+  ASSERT_NE(spectrum, std::string::npos) << run.output;
+  EXPECT_LT(summary, spectrum) << "the summary first, then the spectrum";
+  EXPECT_NE(run.output.find("#[Mean    =", spectrum), std::string::npos) << run.output;
+}
+
 TEST(LoadgenModesTest, PipelinedEchoKeepsOrderAndCountsEveryAnswer) {
   ServerProcess server("netlab-server-thread_per_conn", server_args());
   auto [run, row] = run_loadgen_summary({"--target", server.address().to_string(), "-c", "4", "--pipeline", "8",
@@ -374,6 +398,27 @@ TEST(LoadgenModesTest, HttpKeepAliveAndPipeliningAgainstNginx) {
   auto bad = read_summary(csv.path());
   EXPECT_GT(num(bad, "errors_bad_response"), 0);
   EXPECT_EQ(num(bad, "responses_ok"), 0);
+}
+
+// A 3xx is an answer by default (as in wrk) and an error with --fail-on-3xx. nginx redirects a
+// folder asked for without its trailing slash (301 to /chunked/); netlab's http session has no
+// redirects, so nginx is the server here.
+TEST(LoadgenModesTest, FailOn3xxCountsRedirectsAsErrors) {
+  Nginx nginx;
+  if (!nginx.present()) GTEST_SKIP() << "nginx is not installed";
+  auto [plain, row] = run_loadgen_summary({"--target", nginx.url("/chunked"), "-c", "2", "-d", "500ms"});
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  EXPECT_GT(num(row, "status_3xx"), 0) << plain.output;
+  EXPECT_EQ(num(row, "status_3xx"), num(row, "responses_ok"));
+  EXPECT_EQ(num(row, "errors_total"), 0);
+  EXPECT_NE(plain.output.find("(301: "), std::string::npos) << plain.output;
+  auto [strict, strict_row] =
+      run_loadgen_summary({"--target", nginx.url("/chunked"), "-c", "2", "-d", "500ms", "--fail-on-3xx"});
+  EXPECT_EQ(strict.status, 4) << strict.output;  // every answer an error: above --max-error-rate
+  EXPECT_GT(num(strict_row, "status_3xx"), 0);
+  EXPECT_EQ(num(strict_row, "errors_bad_response"), num(strict_row, "status_3xx"));
+  EXPECT_EQ(num(strict_row, "responses_ok"), 0);
+  EXPECT_NE(strict.output.find("http: 3xx status (--fail-on-3xx)"), std::string::npos) << strict.output;
 }
 
 TEST(LoadgenModesTest, HttpChunkedAnswersFromNginxAreFramedAndCounted) {

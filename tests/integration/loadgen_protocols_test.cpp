@@ -1,6 +1,7 @@
 // netlab-loadgen's file and chat clients against the project's servers: GET and PUT transfers are
 // checked byte for byte (size and checksum), a missing or changing file shows as bad responses,
-// and a chat room of 20 members gets every message to every other member.
+// uploads are removed after the run unless kept, and a chat room of 20 members gets every message
+// to every other member.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -68,12 +69,13 @@ TEST_P(LoadgenFileTest, PutUploadsLandWhole) {
   auto server = file_server(GetParam(), lib);
   auto [run, row] = run_loadgen_summary({"--target", server->address().to_string(), "--proto", "file", "--file-op",
                                          "put", "--file-size", "200000", "--file-verify-every", "1", "-c", "3", "-d",
-                                         "1s"});
+                                         "1s", "--keep-uploads"});
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(num(row, "errors_total"), 0);
   EXPECT_GT(num(row, "responses_ok"), 0);
   EXPECT_GE(num(row, "bytes_sent"), 200'000 * num(row, "responses_ok"));
-  // One name per connection, overwritten by each upload: the library does not fill up.
+  // Kept as asked: one name per connection, overwritten by each upload, so the library does not
+  // fill up.
   size_t files = 0;
   for (const auto& entry : fs::directory_iterator(lib.path())) {
     if (entry.path().filename().string().front() == '.') continue;  // a server's temporary upload file
@@ -82,6 +84,27 @@ TEST_P(LoadgenFileTest, PutUploadsLandWhole) {
     EXPECT_EQ(fs::file_size(entry.path()), 200'000u);
   }
   EXPECT_EQ(files, 3u);
+}
+
+// By default each connection DELETEs its upload at the end: the library holds what it held before
+// (the server's temporary file of an upload cut at the end goes when its connection does).
+TEST_P(LoadgenFileTest, PutUploadsAreRemovedAfterTheRun) {
+  Library lib;
+  lib.write("keep.bin", 1000, 2);
+  auto server = file_server(GetParam(), lib);
+  auto [run, row] = run_loadgen_summary({"--target", server->address().to_string(), "--proto", "file", "--file-op",
+                                         "put", "--file-size", "200000", "-c", "3", "-d", "1s"});
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_GT(num(row, "responses_ok"), 0);
+  EXPECT_EQ(run.output.find("left in the server's library"), std::string::npos) << run.output;
+  std::vector<std::string> left;
+  for (int i = 0; i < 100; ++i) {
+    left.clear();
+    for (const auto& entry : fs::directory_iterator(lib.path())) left.push_back(entry.path().filename().string());
+    if (left.size() == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(left, std::vector<std::string>{"keep.bin"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, LoadgenFileTest, ::testing::Values("thread_pool", "epoll"),
@@ -161,6 +184,10 @@ TEST(LoadgenProtocolUsageTest, BadFlagCombinationsAreUsageErrors) {
   auto chat_without_rate = run_loadgen({"--target", "127.0.0.1:9", "--proto", "chat"});
   EXPECT_EQ(chat_without_rate.status, 2);
   EXPECT_NE(chat_without_rate.output.find("--rate"), std::string::npos) << chat_without_rate.output;
+  auto keep_on_get = run_loadgen({"--target", "127.0.0.1:9", "--proto", "file", "--file-name", "a", "--keep-uploads"});
+  EXPECT_EQ(keep_on_get.status, 2);
+  EXPECT_NE(keep_on_get.output.find("--keep-uploads: only with --proto file --file-op put"), std::string::npos)
+      << keep_on_get.output;
 }
 
 }  // namespace

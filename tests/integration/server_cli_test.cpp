@@ -73,6 +73,35 @@ TEST_P(ServerCliTest, HelpExplainsTheBinary) {
   EXPECT_NE(r.output.find("=127.0.0.1:9000 "), std::string::npos) << r.output;
 }
 
+// Each model's --help lists the protocols its transport carries, and nothing it would then refuse.
+TEST_P(ServerCliTest, HelpListsOnlyTheProtocolsItServes) {
+  auto r = run_command({bin_path(binary()), "--help"});
+  ASSERT_EQ(r.status, 0);
+  const std::string served = is_tcp() ? "Protocol to serve: echo, http, file (over TCP)"
+                                      : "Protocol to serve: echo, chat (over UDP)";
+  EXPECT_NE(r.output.find(served), std::string::npos) << r.output;
+  const std::string refused = is_tcp() ? "chat" : "http";
+  auto wrong = run_command({bin_path(binary()), "--proto", refused});
+  EXPECT_EQ(wrong.status, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find(refused + " cannot be served over " + (is_tcp() ? "TCP" : "UDP") +
+                              "; this model serves " + (is_tcp() ? "echo, http, file" : "echo, chat")),
+            std::string::npos)
+      << wrong.output;
+}
+
+// The one unit rule: a bare number is seconds (the timeouts, as nginx's), and the per-request
+// costs, well under a second, refuse a bare number; --help says so.
+TEST_P(ServerCliTest, PerRequestCostsNeedAUnit) {
+  auto help = run_command({bin_path(binary()), "--help"});
+  EXPECT_NE(help.output.find("A bare number means seconds"), std::string::npos) << help.output;
+  for (const char* flag : {"--cpu-work", "--io-delay"}) {
+    auto r = run_command({bin_path(binary()), flag, "50"});
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_EQ(r.output.rfind(binary() + ": " + flag + ": bad duration '50': needs a unit: 50us, 50ms, 50s", 0), 0u)
+        << r.output;
+  }
+}
+
 TEST_P(ServerCliTest, UnknownFlagFailsWithAMessage) {
   auto r = run_command({bin_path(binary()), "--no-such-flag"});
   EXPECT_EQ(r.status, 2);
@@ -143,6 +172,18 @@ TEST_P(ServerCliTest, SigintStopsCleanly) {
   EXPECT_EQ(exit.status, 0);
   EXPECT_LT(exit.took, kStopDeadline);
   if (HasFailure()) ADD_FAILURE() << "how it stopped: " << explanation;
+}
+
+// A bare timeout is seconds: --header-timeout 1 cuts a silent connection after about a second
+// (before the rule it meant 1 µs, refused as under 1 ms).
+TEST(ServerUnitsTest, ABareTimeoutIsSeconds) {
+  ServerProcess server("netlab-server-epoll", {"--listen", "127.0.0.1:0", "--header-timeout", "1"});
+  core::Fd fd = connect_with_timeout(server.address(), std::chrono::seconds(5));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(peer_closed(fd.get()));
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(800));
+  EXPECT_LT(took, std::chrono::milliseconds(4500));
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ServerCliTest, ::testing::ValuesIn(all_models()),

@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("server", server, "Chat server address, HOST:PORT")->required();
   app.add_option("-n,--name", name, "Name in the room (asked for on a terminal when missing)");
   app.add_option("-s,--send", sends, "Message to send after joining (repeatable); standard input is then not read");
-  app.add_option("-w,--wait", wait_text, "After the last message: how long to keep printing before leaving")
+  app.add_option("-w,--wait", wait_text,
+                 "After the last message: how long to keep printing before leaving (500ms, 2s: a unit is required)")
       ->capture_default_str();
   const std::string sha = NETLAB_CHAT_GIT_SHA;
   app.set_version_flag("--version",
@@ -147,8 +148,12 @@ int main(int argc, char** argv) {
   core::Address address;
   try {
     app.parse(argc, argv);
-    wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        core::parse_duration(wait_text, std::chrono::milliseconds(1)));
+    try {
+      wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          core::parse_duration(wait_text, core::BareNumber::kNeedsUnit));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--wait: ") + e.what());
+    }
     address = core::Address::parse(server);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

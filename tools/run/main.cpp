@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
                  "alone, with all its repetitions; 'epoll-*', '*-c100', '*-cost'); --list shows the ids. A part "
                  "that matches nothing is an error. results/latest still moves to a filtered run, and the runner "
                  "says so: it holds only the filtered cases");
-  app.add_option("--duration", duration, "Override the suite's measured duration per case (e.g. 2s)");
+  app.add_option("--duration", duration,
+                 "Override the suite's measured duration per case (e.g. 2s; a bare number is seconds)");
   app.add_option("--warmup", warmup, "Override the suite's warm-up per case");
   app.add_option("--ab", ab_dirs,
                  "Interleaved A/B run: OLD_BIN_DIR NEW_BIN_DIR, two builds' bin folders; every case runs once "

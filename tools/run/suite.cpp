@@ -171,9 +171,11 @@ Suite parse_suite(const std::string& text, const std::string& source) {
     auto payloads = r.list<int64_t>("payloads", {16}, [&](const toml::node& n) {
       return r.integer_value(n, "payloads", 2, 64 * 1024 * 1024);
     });
+    // Per-request costs need a unit, as the servers' --cpu-work and --io-delay do.
     auto to_micros = [&](const char* key) {
       return [&r, key](const toml::node& n) {
-        return std::chrono::duration_cast<std::chrono::microseconds>(r.duration_value(n, key));
+        return std::chrono::duration_cast<std::chrono::microseconds>(
+            r.duration_value(n, key, core::BareNumber::kNeedsUnit));
       };
     };
     auto cpu = r.list<std::chrono::microseconds>("cpu_work", {std::chrono::microseconds(0)}, to_micros("cpu_work"));

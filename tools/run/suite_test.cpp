@@ -103,6 +103,17 @@ TEST(SuiteTest, BadValuesAreErrorsWithTheirPosition) {
   EXPECT_EQ(parse_suite("interval = \"1s\"\n[[cases]]\nmodels = [\"epoll\"]\n", "s.toml").interval, 1s);
 }
 
+// The servers' unit rule: durations take units, a bare one is seconds, and the per-request costs
+// (cpu_work, io_delay) refuse a bare number as --cpu-work and --io-delay do.
+TEST(SuiteTest, BareDurationsAreSecondsAndCostsNeedAUnit) {
+  Suite s = parse_suite("duration = \"2\"\n[[cases]]\nmodels = [\"epoll\"]\ncpu_work = [\"0\"]\n", "s.toml");
+  EXPECT_EQ(s.duration, 2s);
+  auto e = error_of("[[cases]]\nmodels = [\"epoll\"]\ncpu_work = [\"50\"]\n");
+  EXPECT_NE(e.find("s.toml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("needs a unit: 50us, 50ms, 50s"), std::string::npos) << e;
+  EXPECT_NE(error_of("[[cases]]\nmodels = [\"epoll\"]\nio_delay = \"1\"\n").find("needs a unit"), std::string::npos);
+}
+
 TEST(SuiteTest, NeedsCasesAndModels) {
   EXPECT_NE(error_of("name = \"x\"\n").find("at least one [[cases]]"), std::string::npos);
   EXPECT_NE(error_of("[[cases]]\nconnections = [1]\n").find("needs 'models'"), std::string::npos);

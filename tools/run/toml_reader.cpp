@@ -68,10 +68,11 @@ double TableReader::number_value(const toml::node& n, const std::string& key) {
   fail(source_, n, "'" + key + "' must be a number");
 }
 
-std::chrono::nanoseconds TableReader::duration_value(const toml::node& n, const std::string& key) {
+std::chrono::nanoseconds TableReader::duration_value(const toml::node& n, const std::string& key,
+                                                    core::BareNumber bare) {
   if (!n.is_string()) fail(source_, n, "'" + key + "' must be a duration string like \"500ms\"");
   try {
-    return core::parse_duration(n.as_string()->get());
+    return core::parse_duration(n.as_string()->get(), bare);
   } catch (const std::invalid_argument& e) {
     fail(source_, n, "'" + key + "': " + e.what());
   }

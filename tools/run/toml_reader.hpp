@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/util/duration.hpp"
 #include "tools/run/suite.hpp"
 
 namespace netlab::run {
@@ -56,7 +57,9 @@ class TableReader {
   // Converters for one node, which `list` and callers with several accepted types use.
   int64_t integer_value(const toml::node& n, const std::string& key, int64_t min, int64_t max);
   double number_value(const toml::node& n, const std::string& key);
-  std::chrono::nanoseconds duration_value(const toml::node& n, const std::string& key);
+  // A duration string: a bare number is seconds, or refused with kNeedsUnit (core/util/duration.hpp).
+  std::chrono::nanoseconds duration_value(const toml::node& n, const std::string& key,
+                                          core::BareNumber bare = core::BareNumber::kSeconds);
 
   // Every key not asked for is a mistake: a typo must not silently fall back to a default.
   void reject_unknown() const;
