@@ -27,6 +27,7 @@ Acceptor::Acceptor(const ServerContext& ctx, int listener, AcceptMode mode)
 AcceptResult Acceptor::accept(core::Fd& conn) {
   const int flags = SOCK_CLOEXEC | (mode_ == AcceptMode::kNonBlocking ? SOCK_NONBLOCK : 0);
   bool waited = false;
+  restore_spare();
   for (;;) {
     int fd = ::accept4(listener_, nullptr, nullptr, flags);
     if (fd >= 0) {
@@ -105,11 +106,9 @@ AcceptResult Acceptor::on_accept_error(int err) {
     log(ctx_, std::string("accept: ") + std::strerror(err) +
                   "; refusing new connections with a busy reply until descriptors free up");
   }
+  restore_spare();
   if (!spare_) {
-    spare_.reset(open_spare());  // a descriptor freed since the last episode becomes the spare
-    if (!spare_) {
-      return AcceptResult::kOutOfFds;
-    }
+    return AcceptResult::kOutOfFds;
   }
   spare_.reset();
   int fd = ::accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -124,6 +123,12 @@ AcceptResult Acceptor::on_accept_error(int err) {
   }
   interrupted_ = accept_errno == EINTR;
   return accept_errno == EAGAIN || accept_errno == EINTR ? AcceptResult::kAgain : AcceptResult::kOutOfFds;
+}
+
+void Acceptor::restore_spare() {
+  if (!spare_) {
+    spare_.reset(open_spare());  // a descriptor freed since the spare was lost becomes the spare
+  }
 }
 
 void refuse(const ServerContext& ctx, core::Fd conn, std::string_view reason) {

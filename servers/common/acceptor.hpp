@@ -9,7 +9,11 @@
 // (libev, nginx's "reserved" connection) is a spare descriptor: close it, accept the waiting
 // connection into the freed slot, send the protocol's busy reply, close it, and reopen the spare.
 // When even that fails (another thread took the slot, or the whole system is out), a non-blocking
-// caller stops watching the listener for a short while; a blocking one sleeps 100 ms.
+// caller stops watching the listener for a short while; a blocking one sleeps 100 ms. Other
+// threads do take slots for a moment: glibc 2.36 opens /sys/devices/system/cpu/online (then
+// /proc/stat) the first time a thread needs a malloc arena beyond the eighth. So a missing spare
+// is reopened before the next accept, or the first connection to arrive would take the freed slot
+// and leave no way to refuse anyone for as long as the process stays at its limit.
 //
 // Thread contract: one Acceptor per accepting thread (or process); it does not own the listener.
 #pragma once
@@ -47,6 +51,9 @@ class Acceptor {
   core::Fd next(const std::function<void()>& on_interrupt = {});
   // Handles an accept that failed with `err` elsewhere (io_uring's completion-based accept).
   AcceptResult on_accept_error(int err);
+  // Reopens the spare if an earlier episode lost it; accept() does this itself, a caller whose
+  // accepts happen elsewhere (io_uring) calls it before it accepts again.
+  void restore_spare();
   uint64_t refused_out_of_fds() const { return refused_; }
 
  private:

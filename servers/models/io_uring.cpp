@@ -110,7 +110,10 @@ int UringServer::run() {
       UringTag tag = UringTag::unpack(io_uring_cqe_get_data64(&cqe));
       switch (tag.op) {
         case kAccept: on_accept(cqe); break;
-        case kAcceptRetry: arm_accept(); break;
+        case kAcceptRetry:
+          acceptor_.restore_spare();  // before the accept takes a freed slot
+          arm_accept();
+          break;
         case kStop: stopping = true; break;
         case kRecv:
         case kSend: {
