@@ -131,6 +131,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--root", options.protocol.root,
                  "Document root (http) or file library (file)" + (tcp ? std::string() : unused));
+  bool no_file_cache = false;
+  std::string file_cache_valid = "1s";
+  uint64_t body_cache_max = netlab::proto::FileCacheLimits{}.max_body;
+  app.add_flag("--no-file-cache", no_file_cache,
+               "http: open, stat and close the file on every request and send head and body apart, instead "
+               "of keeping open files and small bodies per worker" + (tcp ? std::string() : unused));
+  app.add_option("--file-cache-valid", file_cache_valid,
+                 "http: how long a cached file is served before it is opened again, so a file changed on disk "
+                 "is seen this soon" + (tcp ? std::string() : unused))
+      ->capture_default_str();
+  app.add_option("--body-cache-max", body_cache_max,
+                 "http: largest body kept in memory and sent with its head in one write (suffixes K, M); "
+                 "larger files keep an open descriptor and go out with sendfile; 0: none in memory" +
+                     (tcp ? std::string() : unused))
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   app.add_option("--max-upload", options.protocol.max_upload,
                  "file: largest PUT accepted, in bytes (suffixes K, M, G: powers of 1024); a larger one is "
                  "refused with 413 before a byte is written, and the connection closes" +
@@ -164,6 +180,12 @@ int main(int argc, char** argv) {
     options.send_timeout = parse_timeout("--send-timeout", send_timeout);
     options.header_timeout = parse_timeout("--header-timeout", header_timeout);
     options.idle_timeout = parse_timeout("--idle-timeout", idle_timeout);
+    if (no_file_cache) {
+      options.protocol.file_cache.reset();
+    } else {
+      options.protocol.file_cache->valid = parse_timeout("--file-cache-valid", file_cache_valid);
+      options.protocol.file_cache->max_body = body_cache_max;
+    }
     if (tcp ? !netlab::proto::is_stream_protocol(options.protocol.protocol)
             : !netlab::proto::is_datagram_protocol(options.protocol.protocol)) {
       throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP") +

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -32,6 +33,8 @@ int open_beneath(int dir, const std::string& rel, bool& no_openat2) {
 }  // namespace
 
 FileRoot::FileRoot(const std::string& dir) : path_(dir) {
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
   dir_.reset(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir_) {
     throw std::runtime_error("cannot open directory " + dir + ": " + core::errno_text(errno));

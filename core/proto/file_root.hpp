@@ -24,6 +24,8 @@ class FileRoot {
   explicit FileRoot(const std::string& dir);
 
   int fd() const { return dir_.get(); }
+  // Unique among the roots this process made: what per-thread caches key on.
+  uint64_t id() const { return id_; }
   const std::string& path() const { return path_; }
 
   // Opens `relative` (no leading '/'; "" is the root itself) read-only. On kOk, `file` holds the
@@ -34,6 +36,7 @@ class FileRoot {
   core::Fd dir_;
   std::string path_;
   std::string real_;  // realpath of the root, for the fallback check
+  uint64_t id_ = 0;
 };
 
 }  // namespace netlab::proto

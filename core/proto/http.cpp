@@ -48,6 +48,13 @@ std::string_view date_line() {
   return {line, len};
 }
 
+// The Connection header a reply needs, if any.
+std::string_view connection_line(bool close, bool echo_keep_alive) {
+  if (close) return "Connection: close\r\n";
+  if (echo_keep_alive) return "Connection: keep-alive\r\n";  // HTTP/1.0 clients keep it only when told
+  return {};
+}
+
 // Appends the status line and the headers every reply carries.
 void head_lines(std::string& h, int status, uint64_t length, std::string_view type, bool close, bool echo_keep_alive) {
   char line[96];
@@ -60,39 +67,12 @@ void head_lines(std::string& h, int status, uint64_t length, std::string_view ty
   h += type;
   n = std::snprintf(line, sizeof line, "\r\nContent-Length: %llu\r\n", static_cast<unsigned long long>(length));
   h.append(line, static_cast<size_t>(n));
-  if (close) {
-    h += "Connection: close\r\n";
-  } else if (echo_keep_alive) {
-    h += "Connection: keep-alive\r\n";  // HTTP/1.0 clients keep the connection only when told
-  }
+  h += connection_line(close, echo_keep_alive);
 }
 
 }  // namespace
 
 std::string_view HttpSession::builtin_index() { return kIndex; }
-
-std::string_view content_type_for(std::string_view path) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-      {"txt", "text/plain; charset=utf-8"}, {"css", "text/css"},
-      {"js", "text/javascript"},            {"json", "application/json"},
-      {"png", "image/png"},                 {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},               {"gif", "image/gif"},
-      {"svg", "image/svg+xml"},             {"ico", "image/x-icon"},
-      {"pdf", "application/pdf"},           {"wasm", "application/wasm"},
-      {"xml", "application/xml"},           {"csv", "text/csv"},
-  };
-  size_t dot = path.rfind('.');
-  size_t slash = path.rfind('/');
-  if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
-    std::string ext(path.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; });
-    for (const auto& [e, type] : kTypes) {
-      if (e == ext) return type;
-    }
-  }
-  return "application/octet-stream";
-}
 
 void HttpSession::on_bytes(std::string_view data, Outbox& out) {
   if (closed_) {
@@ -176,6 +156,9 @@ void HttpSession::serve_file(const HttpRequest& req, bool head, Outbox& out) {
     case HttpTarget::kForbidden: return reply(403, &req, head, !req.keep_alive, out);
     case HttpTarget::kOk: break;
   }
+  if (root_ != nullptr && cache_) {
+    return serve_cached(req, head, out);
+  }
   core::Fd fd;
   uint64_t size = 0;
   std::string_view type;
@@ -183,20 +166,8 @@ void HttpSession::serve_file(const HttpRequest& req, bool head, Outbox& out) {
     if (path_ != "" && path_ != "index.html") {
       return reply(404, &req, head, !req.keep_alive, out);
     }
-  } else {
-    OpenResult r = root_->open_file(path_, fd, size);
-    if (r == OpenResult::kIsDirectory) {
-      path_ += path_.empty() ? "index.html" : "/index.html";
-      r = root_->open_file(path_, fd, size);
-    }
-    switch (r) {
-      case OpenResult::kOk: break;
-      case OpenResult::kNotFound:
-      case OpenResult::kIsDirectory:
-      case OpenResult::kNotRegular: return reply(404, &req, head, !req.keep_alive, out);
-      case OpenResult::kForbidden: return reply(403, &req, head, !req.keep_alive, out);
-      case OpenResult::kError: return reply(500, &req, head, !req.keep_alive, out);
-    }
+  } else if (OpenResult r = open_page(*root_, path_, fd, size); r != OpenResult::kOk) {
+    return reply_open_failed(r, req, head, out);
   }
   type = root_ == nullptr ? content_type_for("index.html") : content_type_for(path_);
   std::string h;
@@ -214,6 +185,37 @@ void HttpSession::serve_file(const HttpRequest& req, bool head, Outbox& out) {
   if (!req.keep_alive) {
     out.close_after_send();
     closed_ = true;
+  }
+}
+
+void HttpSession::serve_cached(const HttpRequest& req, bool head, Outbox& out) {
+  const CachedFile* file = nullptr;
+  if (OpenResult r = FileCache::for_thread(*root_, *cache_).lookup(*root_, path_, file); r != OpenResult::kOk) {
+    return reply_open_failed(r, req, head, out);
+  }
+  // Appended piece by piece to the outbox's buffer: no temporary string, and with pipelined
+  // requests every reply of a batch lands in one buffer and one send.
+  out.write("HTTP/1.1 200 OK\r\nServer: netlab\r\n");
+  out.write(date_line());
+  out.write(file->headers);
+  out.write(connection_line(!req.keep_alive, req.minor == 0 && req.keep_alive));
+  out.write("\r\n");
+  if (!head && file->in_memory) {
+    out.write(file->body);
+  } else if (!head) {
+    out.send_file({file->file, 0, file->size});
+  }
+  if (!req.keep_alive) {
+    out.close_after_send();
+    closed_ = true;
+  }
+}
+
+void HttpSession::reply_open_failed(OpenResult r, const HttpRequest& req, bool head, Outbox& out) {
+  switch (r) {
+    case OpenResult::kForbidden: return reply(403, &req, head, !req.keep_alive, out);
+    case OpenResult::kError: return reply(500, &req, head, !req.keep_alive, out);
+    default: return reply(404, &req, head, !req.keep_alive, out);  // not found, a directory, not a regular file
   }
 }
 

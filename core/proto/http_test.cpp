@@ -111,11 +111,12 @@ TEST_F(HttpSessionTest, PipelinedRequestsAreAnsweredInOrderWhateverTheSplit) {
 
 // A client that pipelines many GETs and never reads must not make the server open a file per
 // queued reply: the session stops at the Outbox's budget, keeps the rest unparsed, and goes on
-// when the model drained the replies and calls on_bytes({}).
+// when the model drained the replies and calls on_bytes({}). Without the file cache each reply
+// holds its own open file.
 TEST_F(HttpSessionTest, PipelinedGetsWaitWhileTheOutboxIsFull) {
   std::string input;
   for (int i = 0; i < 100; ++i) input += get("/hello.txt");
-  HttpSession s(root_);
+  HttpSession s(root_, {}, {}, std::nullopt);
   Outbox out;
   s.on_bytes(input, out);
   EXPECT_TRUE(out.full());
@@ -141,6 +142,48 @@ TEST_F(HttpSessionTest, PipelinedGetsWaitWhileTheOutboxIsFull) {
   size_t not_found = 0;
   for (size_t at = 0; (at = all.find(" 404 ", at)) != std::string::npos; ++at) ++not_found;
   EXPECT_EQ(not_found, 5000u);
+}
+
+// The cache changes how a reply is made, never what it says: the same bytes with and without it,
+// whether bodies come from memory, from the shared descriptor (too large for memory), or both.
+TEST_F(HttpSessionTest, TheFileCacheChangesNoReply) {
+  write(base_ / "root" / "big.bin", std::string(100000, 'b'));
+  const std::string input = get("/hello.txt") + get("/sub/") + get("/sub") + get("/big.bin") + get("/missing") +
+                            get("/out-abs") + get("/fifo") + get("/") + "HEAD /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n" +
+                            "GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" + get("/hello.txt") +
+                            "GET /in-link HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  HttpSession plain(root_, {}, {}, std::nullopt);
+  Outbox plain_out;
+  const std::string expected = without_dates(test::feed_and_drain(plain, input, plain_out));
+  ASSERT_NE(expected.find(std::string(100000, 'b')), std::string::npos);
+  for (uint64_t max_body : {uint64_t{0}, uint64_t{16}, uint64_t{64 * 1024}, uint64_t{1} << 20}) {
+    FileCacheLimits limits;
+    limits.max_body = max_body;
+    for (int pass = 0; pass < 2; ++pass) {  // the first pass fills the cache, the second is served from it
+      HttpSession cached(root_, {}, {}, limits);
+      Outbox out;
+      EXPECT_EQ(without_dates(test::feed_and_drain(cached, input, out)), expected)
+          << "max_body " << max_body << ", pass " << pass;
+      EXPECT_TRUE(out.wants_close());
+    }
+  }
+}
+
+// Cached bodies are bytes in the outbox: a client that pipelines and never reads is held at the
+// outbox's byte budget, and no reply holds a file open.
+TEST_F(HttpSessionTest, CachedRepliesWaitAtTheByteBudget) {
+  std::string input;
+  for (int i = 0; i < 5000; ++i) input += get("/hello.txt");
+  HttpSession s(root_);
+  Outbox out;
+  s.on_bytes(input, out);
+  EXPECT_TRUE(out.input_held());
+  EXPECT_EQ(out.pending_files(), 0u);
+  EXPECT_LE(out.pending_bytes(), Outbox::kMaxBytes + 1024);
+  std::string all = take(out) + test::feed_and_drain(s, {}, out);
+  size_t answers = 0;
+  for (size_t at = 0; (at = all.find("hello world\n", at)) != std::string::npos; at += 12) ++answers;
+  EXPECT_EQ(answers, 5000u);
 }
 
 TEST_F(HttpSessionTest, ByteByByteInputStillWorks) {

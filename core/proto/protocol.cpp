@@ -93,7 +93,8 @@ SessionFactory make_session_factory(const ProtocolConfig& config) {
       std::shared_ptr<const FileRoot> root;
       if (!config.root.empty()) root = std::make_shared<const FileRoot>(config.root);
       core::Workload workload = config.workload;
-      return [root, workload] { return std::make_unique<HttpSession>(root, workload); };
+      auto cache = config.file_cache;
+      return [root, workload, cache] { return std::make_unique<HttpSession>(root, workload, HttpLimits{}, cache); };
     }
     case Protocol::kFile: {
       if (config.root.empty()) {

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/proto/file_cache.hpp"
 #include "core/proto/session.hpp"
 #include "core/work/workload.hpp"
 
@@ -20,6 +22,7 @@ struct ProtocolConfig {
   std::string root;     // document root (http) or file library (file)
   uint64_t max_upload = uint64_t{1} << 30;  // file: a PUT announcing more is refused (413) and closed
   std::string admin_notice;  // chat: the operator's notice every member gets on joining
+  std::optional<FileCacheLimits> file_cache = FileCacheLimits{};  // http: nullopt opens every file per request
 };
 
 // Throws std::invalid_argument listing the known names.

@@ -33,6 +33,7 @@ constexpr int kHogs = 8;
 constexpr int kRequestsPerHog = 3000;
 constexpr size_t kFileSize = 4096;          // 3,000 replies of 4 KiB: far more than socket buffers hold
 constexpr int kDescriptorsPerClient = 16;  // the bound; the Outbox allows 8 open files
+constexpr int kWorkers = 16;
 
 // Descriptors that `pid` and its children (the pool and fork models serve in children) hold open
 // on `file`: the cost a pipelining client can multiply. Sockets and each process's own set-up
@@ -93,10 +94,11 @@ class DescriptorBoundsTest : public ::testing::TestWithParam<std::string> {
   }
   static void TearDownTestSuite() { fs::remove_all(base_); }
 
-  std::unique_ptr<ServerProcess> start(const std::string& proto) {
-    return std::make_unique<ServerProcess>("netlab-server-" + GetParam(),
-                                           std::vector<std::string>{"--listen", "127.0.0.1:0", "--proto", proto,
-                                                                    "--root", base_.string(), "--workers", "16"});
+  std::unique_ptr<ServerProcess> start(const std::string& proto, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--proto", proto, "--root", base_.string(),
+                                  "--workers", std::to_string(kWorkers)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>("netlab-server-" + GetParam(), args);
   }
   // The iterative server serves one connection at a time: a hog holds it, by design.
   bool serves_others() const { return GetParam() != "iterative_tcp"; }
@@ -104,12 +106,13 @@ class DescriptorBoundsTest : public ::testing::TestWithParam<std::string> {
   // Eight hogs, then: the descriptors they cost, and a fresh client served (`fresh` returns
   // whether it got its answer). Returns the hogs, still open.
   std::vector<core::Fd> hog_and_check(ServerProcess& server, const std::string& requests,
-                                      const std::function<bool(const core::Address&)>& fresh) {
+                                      const std::function<bool(const core::Address&)>& fresh,
+                                      int most_copies = kHogs * kDescriptorsPerClient) {
     std::vector<core::Fd> hogs;
     for (int i = 0; i < kHogs; ++i) hogs.push_back(pipelining_hog(server.address(), requests));
     int peak = peak_open_copies(server.pid(), base_ / "f.bin", 500ms);
     EXPECT_GT(peak, 0) << "the hogs' replies never backed up: the test proves nothing";
-    EXPECT_LE(peak, kHogs * kDescriptorsPerClient) << "open copies of the served file";
+    EXPECT_LE(peak, most_copies) << "open copies of the served file";
     if (serves_others()) {
       auto start = std::chrono::steady_clock::now();
       EXPECT_TRUE(fresh(server.address())) << server.stderr_text();
@@ -123,15 +126,18 @@ class DescriptorBoundsTest : public ::testing::TestWithParam<std::string> {
 
 fs::path DescriptorBoundsTest::base_;
 
+bool fresh_http_client_served(const core::Address& address) {
+  core::Fd fd = connect_with_timeout(address, 1s);
+  if (!core::write_all(fd.get(), "GET /f.bin HTTP/1.1\r\nHost: t\r\n\r\n")) return false;
+  return HttpReader(fd.get()).next().status == 200;
+}
+
+// Without the file cache every reply opens its own copy of the file: the Outbox bounds them.
 TEST_P(DescriptorBoundsTest, HttpPipeliningHogsHoldAHandfulOfDescriptorsEach) {
-  auto server = start("http");
+  auto server = start("http", {"--no-file-cache"});
   std::string requests;
   for (int i = 0; i < kRequestsPerHog; ++i) requests += "GET /f.bin HTTP/1.1\r\nHost: t\r\n\r\n";
-  auto hogs = hog_and_check(*server, requests, [](const core::Address& address) {
-    core::Fd fd = connect_with_timeout(address, 1s);
-    if (!core::write_all(fd.get(), "GET /f.bin HTTP/1.1\r\nHost: t\r\n\r\n")) return false;
-    return HttpReader(fd.get()).next().status == 200;
-  });
+  auto hogs = hog_and_check(*server, requests, fresh_http_client_served);
   // The others go; the first reads at last and gets every answer, whole and in order.
   hogs.resize(1);
   HttpReader reader(hogs[0].get());
@@ -141,6 +147,17 @@ TEST_P(DescriptorBoundsTest, HttpPipeliningHogsHoldAHandfulOfDescriptorsEach) {
     if (r.status != 200 || !r.complete || r.body.size() != kFileSize) break;
   }
   EXPECT_EQ(answered, kRequestsPerHog);
+  hogs.clear();
+  EXPECT_EQ(server->stop().status, 0);
+}
+
+// With the file cache and a file too large for memory, every reply shares the cached descriptor:
+// at most one per worker (each thread or process keeps its own cache), however many hogs.
+TEST_P(DescriptorBoundsTest, HttpPipeliningHogsShareTheCachedDescriptor) {
+  auto server = start("http", {"--body-cache-max", "1K"});
+  std::string requests;
+  for (int i = 0; i < kRequestsPerHog; ++i) requests += "GET /f.bin HTTP/1.1\r\nHost: t\r\n\r\n";
+  auto hogs = hog_and_check(*server, requests, fresh_http_client_served, kWorkers);
   hogs.clear();
   EXPECT_EQ(server->stop().status, 0);
 }

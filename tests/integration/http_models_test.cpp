@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/net/io.hpp"
 #include "tests/support/http_client.hpp"
@@ -132,6 +133,34 @@ TEST_P(HttpModelTest, MalformedRequestGets400ThenClose) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.header("connection"), "close");
   EXPECT_TRUE(peer_closed(fd.get()));
+}
+
+// The file cache never serves a file longer than its validity period after the disk changed: a
+// rewritten file is served fresh, and one replaced by a symlink out of the root is refused (every
+// reopen goes through RESOLVE_BENEATH). Each request on a new connection, so that on the pool
+// models it may reach any worker, each with its own cache.
+TEST_P(HttpModelTest, ChangedFilesAreSeenWithinTheValidityPeriod) {
+  const fs::path dir = base_ / ("changing-" + GetParam());
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.txt") << "one\n";
+  ServerProcess server("netlab-server-" + GetParam(),
+                       {"--listen", "127.0.0.1:0", "--proto", "http", "--root", dir.string(), "--workers", "4",
+                        "--file-cache-valid", "200ms"});
+  auto get = [&] {
+    core::Fd fd = connect_with_timeout(server.address());
+    EXPECT_TRUE(core::write_all(fd.get(), "GET /a.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+    HttpResponse r = HttpReader(fd.get()).next();
+    return std::to_string(r.status) + " " + r.body;
+  };
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(get(), "200 one\n");
+  std::ofstream(dir / "a.txt") << "two\n";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(get(), "200 two\n") << "request " << i;
+  fs::remove(dir / "a.txt");
+  fs::create_symlink(base_ / "secret.txt", dir / "a.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(get().substr(0, 4), "403 ") << "request " << i;
+  EXPECT_EQ(server.stop().status, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, HttpModelTest, ::testing::ValuesIn(kTcpModels), [](const auto& p) { return p.param; });
