@@ -51,6 +51,22 @@ TEST_F(RunCliTest, AnExtraArgumentIsNamed) {
   EXPECT_NE(with_report.output.find("unexpected '" + suite + "'"), std::string::npos) << with_report.output;
 }
 
+// Every suite the project ships loads and lists its cases: a typo in one fails here, not in a run.
+TEST_F(RunCliTest, EveryShippedSuiteIsValid) {
+  int suites = 0;
+  for (const auto& entry : fs::directory_iterator(NETLAB_SCENARIOS_DIR)) {
+    if (entry.path().extension() != ".toml") continue;
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("[[cases]]") == std::string::npos) continue;  // a netlab-gate config, not a suite
+    ++suites;
+    auto listed = run({entry.path().string(), "--list"});
+    EXPECT_EQ(listed.status, 0) << entry.path() << ": " << listed.output;
+    EXPECT_FALSE(listed.output.empty()) << entry.path();
+  }
+  EXPECT_GE(suites, 7);
+}
+
 TEST_F(RunCliTest, FilterTakesWholeIdsOrGlobs) {
   auto suite = write_suite("[[cases]]\nmodels = [\"epoll\", \"poll\"]\nconnections = [1, 10, 100]\n");
   auto exact = run({suite, "--filter", "epoll-echo-c1", "--list"});
