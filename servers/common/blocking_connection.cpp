@@ -1,5 +1,7 @@
 #include "servers/common/blocking_connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -28,14 +30,16 @@ class ReadDeadline {
  public:
   ReadDeadline(int fd, const ServerOptions& options) : fd_(fd), idle_(options.idle_timeout) {}
 
-  // Arms the socket for the next read; false when the deadline has already passed.
-  bool arm(const RequestTimer& timer) {
+  // Arms the socket for the next read; false when the deadline has already passed. `slice` caps
+  // a header wait (to look at the listener's queue between slices).
+  bool arm(const RequestTimer& timer, std::chrono::milliseconds slice = std::chrono::milliseconds::max()) {
     std::chrono::milliseconds want{0};  // 0: no timeout (output queued: the send timeout governs)
     if (timer.kind() == RequestTimer::Kind::kIdle) {
       want = idle_;
     } else if (timer.kind() == RequestTimer::Kind::kHeader) {
       want = std::chrono::ceil<std::chrono::milliseconds>(timer.deadline() - RequestTimer::now());
       if (want.count() <= 0) return false;
+      want = std::min(want, slice);
     }
     if (want != armed_ || timer.kind() == RequestTimer::Kind::kHeader) {
       set_timeout(fd_, SO_RCVTIMEO, want);
@@ -50,23 +54,49 @@ class ReadDeadline {
   std::chrono::milliseconds armed_{-1};
 };
 
+// How long the connection has received nothing: since its last data, or since its handshake when
+// it sent none (the kernel counts time spent in the listen backlog too).
+std::chrono::milliseconds quiet_for(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return std::chrono::milliseconds{0};
+  return std::chrono::milliseconds{info.tcpi_last_data_recv};
+}
+
 }  // namespace
 
+bool listener_has_waiting(int listener) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  return ::getsockopt(listener, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_unacked > 0;
+}
+
 void serve_blocking_connection(int fd, proto::Session& session, const ServerOptions& options,
-                               RequestTimer::Clock::time_point accepted_at) {
+                               RequestTimer::Clock::time_point accepted_at,
+                               const std::function<bool()>& others_waiting) {
   set_timeout(fd, SO_SNDTIMEO, options.send_timeout);
   RequestTimer timer(options, accepted_at);
   ReadDeadline deadline(fd, options);
   proto::Outbox out;
+  // A request not finished (or not begun) on a connection gone quiet, while others wait: cut.
+  auto shed = [&] {
+    return others_waiting && timer.kind() == RequestTimer::Kind::kHeader && quiet_for(fd) >= kShedQuiet &&
+           others_waiting();
+  };
+  const auto slice = others_waiting ? kShedQuiet : std::chrono::milliseconds::max();
   char buf[16384];
   for (;;) {
     // Past the deadline (a connection that waited its turn in a queue) what has already arrived is
     // still taken, without waiting: a whole request is served, a partial one timed out.
-    const bool late = !deadline.arm(timer);
+    const bool late = !deadline.arm(timer, slice);
     ssize_t n = late ? ::recv(fd, buf, sizeof buf, MSG_DONTWAIT) : ::read(fd, buf, sizeof buf);
     // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
     if (n < 0 && errno == EINTR && !core::stop_requested()) continue;
     bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    const bool sliced = others_waiting && timer.kind() == RequestTimer::Kind::kHeader;
+    if (timed_out && sliced && !late && !timer.expired(RequestTimer::now()) && !shed()) {
+      continue;  // a slice ended, not the deadline, and nobody needs this worker
+    }
     if (timed_out) {
       time_out(session, out);
       send_outbox(fd, out);  // HTTP's 408, bounded by the send timeout
@@ -90,6 +120,11 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
       session.on_bytes({}, out);  // requests held back while the outbox was full (Outbox flow control)
     }
     timer.update(session, out);
+    if (shed()) {  // what arrived left the request unfinished, and it arrived a while ago
+      time_out(session, out);
+      send_outbox(fd, out);
+      return;
+    }
   }
 }
 

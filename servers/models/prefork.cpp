@@ -2,7 +2,9 @@
 // workers up front and then only supervises; each worker loops accept -> serve -> accept on the
 // shared listener, so the kernel hands each new connection to one blocked worker. No fork per
 // connection, but a worker is busy for a connection's whole life: N concurrent connections
-// saturate it, and the (N+1)th waits in the backlog. A worker that dies is replaced.
+// saturate it, and the (N+1)th waits in the backlog. A worker that dies is replaced. While clients
+// wait there, a worker cuts a connection that went quiet before finishing a request (a slowloris
+// flood would otherwise hold every worker for a header timeout per turn of the backlog).
 //
 // Usage:     netlab-server-prefork --listen 127.0.0.1:9000 --workers 8
 // Test with: ps --ppid "$(pgrep -o -f netlab-server-prefork)" -o pid,cmd   # 8 workers before any client
@@ -33,7 +35,10 @@ int serve(server::ServerContext& ctx) {
     while (core::Fd conn = acceptor.next()) {
       core::ShutdownOnStop wake_read(conn.get());
       auto session = ctx.sessions()();
-      server::serve_blocking_connection(conn.get(), *session, ctx.options());
+      // The queue is the kernel's backlog: while clients wait there, a quiet unfinished request
+      // gives up its worker (blocking_connection.hpp), so slowloris cannot hold the pool.
+      server::serve_blocking_connection(conn.get(), *session, ctx.options(), server::RequestTimer::now(),
+                                        [&] { return server::listener_has_waiting(ctx.listener()); });
     }
     return 0;
   });

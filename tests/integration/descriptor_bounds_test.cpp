@@ -67,10 +67,7 @@ int peak_open_copies(pid_t pid, const fs::path& file, std::chrono::milliseconds 
 // A client that sends `requests` and reads nothing: a small receive buffer, so the server's
 // replies back up quickly; non-blocking sends, so it writes what the kernel takes and stops.
 core::Fd pipelining_hog(const core::Address& server, const std::string& requests) {
-  core::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  int small = 4096;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  EXPECT_EQ(::connect(fd.get(), server.sockaddr_ptr(), server.length()), 0) << std::strerror(errno);
+  core::Fd fd = connect_never_reading(server);
   core::set_nonblocking(fd.get(), true);
   size_t sent = 0;
   while (sent < requests.size()) {

@@ -134,9 +134,7 @@ TEST_P(TimeoutTest, HttpAnswersAHeadThatNeverEndsWith408) {
 TEST_P(TimeoutTest, AClientThatSendsButNeverReadsIsDroppedAfterTheSendTimeout) {
   ServerProcess server("netlab-server-" + GetParam(),
                        server_args(GetParam(), {"--send-timeout", "300ms", "--idle-timeout", "30s"}));
-  core::Fd fd = connect_with_timeout(server.address(), 1s);
-  int small = 4096;
-  setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  core::Fd fd = connect_never_reading(server.address());
   ::fcntl(fd.get(), F_SETFL, O_NONBLOCK);
   // Lines until both directions' buffers are full: the server is stuck sending replies.
   const std::string lines = std::string(1023, 'z') + "\n";
@@ -184,7 +182,7 @@ INSTANTIATE_TEST_SUITE_P(Pools, SlowlorisPoolTest, ::testing::Values("thread_poo
 // when a worker takes it, so the queue drains within about one header timeout (not five turns of
 // it), and a fresh client behind them is served. Clients that sent a whole request while they
 // waited are still answered. prefork's queue is the kernel's backlog, where the accept time is
-// unknown: there ten slow clients cost five turns (docs/robustness.md).
+// unknown: it sheds instead (PreforkShedTest).
 TEST(SlowlorisQueueTest, AQueueOfSlowClientsDrainsWithinOneHeaderTimeout) {
   ServerProcess server("netlab-server-thread_pool",
                        {"--listen", "127.0.0.1:0", "--workers", "2", "--header-timeout", "500ms"});
@@ -199,6 +197,37 @@ TEST(SlowlorisQueueTest, AQueueOfSlowClientsDrainsWithinOneHeaderTimeout) {
   expect_echo_served(server.address());
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.5) << "five turns would take 2.5 s";
   EXPECT_EQ(read_line(patient.get()), "patient\n");
+  EXPECT_EQ(server.stop().status, 0);
+}
+
+// prefork under a slowloris backlog: twenty slow clients for two workers and a 10 s header
+// timeout. While clients wait in the backlog, a worker cuts a connection that went quiet (100 ms)
+// before finishing a request, so the fresh client is served at once instead of after ten header
+// timeouts. Who is never cut: a client that sent its whole request while it waited, and one that
+// is idle between kept-alive requests.
+TEST(PreforkShedTest, ASlowlorisBacklogDoesNotHoldThePool) {
+  ServerProcess server("netlab-server-prefork", {"--listen", "127.0.0.1:0", "--workers", "2"});
+  core::Fd kept = connect_with_timeout(server.address(), 1s);  // served, then idle between requests
+  ASSERT_TRUE(core::write_all(kept.get(), "kept\n"));
+  ASSERT_EQ(read_line(kept.get()), "kept\n");
+  std::vector<core::Fd> slow;
+  for (int i = 0; i < 20; ++i) {
+    slow.push_back(connect_with_timeout(server.address(), 1s));
+    ASSERT_TRUE(core::write_all(slow.back().get(), "s"));
+  }
+  core::Fd patient = connect_with_timeout(server.address(), 1s);  // whole request, waits its turn
+  ASSERT_TRUE(core::write_all(patient.get(), "patient\n"));
+  std::this_thread::sleep_for(200ms);  // every slow client has gone quiet
+  auto start = Clock::now();
+  EXPECT_EQ(read_line(patient.get()), "patient\n");
+  patient = core::Fd();  // done: its worker is free (kept alive, it would hold it, as `kept` does)
+  expect_echo_served(server.address());
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.0) << "ten turns would take 100 s";
+  int cut = 0;
+  for (auto& fd : slow) cut += peer_closed(fd.get()) ? 1 : 0;
+  EXPECT_GE(cut, 18) << "slowloris connections cut to make room";
+  ASSERT_TRUE(core::write_all(kept.get(), "still\n"));
+  EXPECT_EQ(read_line(kept.get()), "still\n") << "a kept-alive connection is not cut";
   EXPECT_EQ(server.stop().status, 0);
 }
 

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "core/net/socket.hpp"
 
@@ -13,6 +16,19 @@ namespace netlab::test {
 core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout) {
   core::Fd fd = core::connect_tcp(addr);
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000) * 1000};
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+core::Fd connect_never_reading(const core::Address& addr, int receive_buffer) {
+  core::Fd fd(::socket(addr.sockaddr_ptr()->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  if (::connect(fd.get(), addr.sockaddr_ptr(), addr.length()) != 0) {
+    throw std::runtime_error("connect " + addr.to_string() + ": " + std::strerror(errno));
+  }
+  timeval tv{2, 0};  // when the test reads at last, a server that neither sends nor closes fails it
   setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   return fd;

@@ -15,6 +15,13 @@ namespace netlab::test {
 // instead of hanging it. Generous: a client of the iterative server waits for every client
 // before it, which under TSan on two loaded cores takes tens of seconds.
 core::Fd connect_with_timeout(const core::Address& addr, std::chrono::milliseconds timeout = std::chrono::seconds(90));
+// A client that means never to read: its receive buffer is set small (`receive_buffer` bytes)
+// before the handshake, so the window the server sees is small from the start and closes once
+// full. Set after connect instead, the window already offered lets the kernel prune and collapse
+// its queue and open the window a little now and then: the server's sends then progress and a
+// send timeout may never fire (a CI flake of the never-reading-client test under ASan).
+// Reads and writes time out after 2 s.
+core::Fd connect_never_reading(const core::Address& addr, int receive_buffer = 4096);
 // Reads until `count` bytes arrived; returns what arrived (shorter on EOF, error or timeout).
 // read(2) that retries EINTR. Not only signals cause it: on this machine's kernel (6.18) a blocking
 // socket read with SO_RCVTIMEO set returned EINTR although the test process has no signal handler,
