@@ -78,10 +78,11 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
   RequestTimer timer(options, accepted_at);
   ReadDeadline deadline(fd, options);
   proto::Outbox out;
-  // A request not finished (or not begun) on a connection gone quiet, while others wait: cut.
+  // A request begun but not finished, on a connection gone quiet, while others wait: cut. One that
+  // sent nothing yet keeps its header timeout: a client may connect first and speak later.
   auto shed = [&] {
-    return others_waiting && timer.kind() == RequestTimer::Kind::kHeader && quiet_for(fd) >= kShedQuiet &&
-           others_waiting();
+    return others_waiting && timer.kind() == RequestTimer::Kind::kHeader && session.partial_request() &&
+           quiet_for(fd) >= kShedQuiet && others_waiting();
   };
   const auto slice = others_waiting ? kShedQuiet : std::chrono::milliseconds::max();
   char buf[16384];
@@ -89,12 +90,26 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
     // Past the deadline (a connection that waited its turn in a queue) what has already arrived is
     // still taken, without waiting: a whole request is served, a partial one timed out.
     const bool late = !deadline.arm(timer, slice);
-    ssize_t n = late ? ::recv(fd, buf, sizeof buf, MSG_DONTWAIT) : ::read(fd, buf, sizeof buf);
-    // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
-    if (n < 0 && errno == EINTR && !core::stop_requested()) continue;
-    bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     const bool sliced = others_waiting && timer.kind() == RequestTimer::Kind::kHeader;
-    if (timed_out && sliced && !late && !timer.expired(RequestTimer::now()) && !shed()) {
+    ssize_t n;
+    bool cut = false;
+    if (late) {
+      n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    } else if (sliced) {
+      // While others wait, what has arrived is taken first and only then is quiet judged: a whole
+      // request that sat in the backlog is served, an unfinished one that went quiet is cut at once.
+      n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n < 0 && errno == EAGAIN) {
+        cut = shed();
+        if (!cut) n = ::read(fd, buf, sizeof buf);  // waits one slice at most
+      }
+    } else {
+      n = ::read(fd, buf, sizeof buf);
+    }
+    // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
+    if (!cut && n < 0 && errno == EINTR && !core::stop_requested()) continue;
+    const bool timed_out = cut || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+    if (timed_out && !cut && sliced && !timer.expired(RequestTimer::now()) && !shed()) {
       continue;  // a slice ended, not the deadline, and nobody needs this worker
     }
     if (timed_out) {

@@ -24,10 +24,11 @@ namespace netlab::server {
 //
 // `others_waiting`, when given, says whether clients wait for this worker (prefork's queue is the
 // kernel's listen backlog, where a connection's age is unknown).
-// While it is true, a connection with no finished request that has received nothing for
-// kShedQuiet is cut as its header timeout would cut it (HTTP: 408), at once: a slowloris backlog
-// then drains in milliseconds instead of one header timeout per worker turn. A client that sent
-// its request whole, or one between kept-alive requests, is never cut this way.
+// While it is true, a connection with a request begun but not finished that has received nothing
+// for kShedQuiet is cut as its header timeout would cut it (HTTP: 408), at once: a slowloris
+// backlog then drains in milliseconds instead of one header timeout per worker turn. A client that
+// sent its request whole, one between kept-alive requests, and one that has sent nothing yet are
+// never cut this way (those keep the header timeout).
 void serve_blocking_connection(int fd, proto::Session& session, const ServerOptions& options,
                                RequestTimer::Clock::time_point accepted_at = RequestTimer::now(),
                                const std::function<bool()>& others_waiting = {});

@@ -3,7 +3,7 @@
 // shared listener, so the kernel hands each new connection to one blocked worker. No fork per
 // connection, but a worker is busy for a connection's whole life: N concurrent connections
 // saturate it, and the (N+1)th waits in the backlog. A worker that dies is replaced. While clients
-// wait there, a worker cuts a connection that went quiet before finishing a request (a slowloris
+// wait there, a worker cuts a connection that went quiet in the middle of a request (a slowloris
 // flood would otherwise hold every worker for a header timeout per turn of the backlog).
 //
 // Usage:     netlab-server-prefork --listen 127.0.0.1:9000 --workers 8

@@ -202,9 +202,9 @@ TEST(SlowlorisQueueTest, AQueueOfSlowClientsDrainsWithinOneHeaderTimeout) {
 
 // prefork under a slowloris backlog: twenty slow clients for two workers and a 10 s header
 // timeout. While clients wait in the backlog, a worker cuts a connection that went quiet (100 ms)
-// before finishing a request, so the fresh client is served at once instead of after ten header
+// in the middle of a request, so the fresh client is served at once instead of after ten header
 // timeouts. Who is never cut: a client that sent its whole request while it waited, and one that
-// is idle between kept-alive requests.
+// is idle between kept-alive requests (and one that sent nothing yet: OneConnectionPerProcessTest).
 TEST(PreforkShedTest, ASlowlorisBacklogDoesNotHoldThePool) {
   ServerProcess server("netlab-server-prefork", {"--listen", "127.0.0.1:0", "--workers", "2"});
   core::Fd kept = connect_with_timeout(server.address(), 1s);  // served, then idle between requests
