@@ -213,7 +213,12 @@ void Worker::close_conn(Conn& c, uint32_t id, bool retry_later) {
 void Worker::add_answer_spread(AnswerSpread& into) const {
   // In connect mode each connection lives for one request: the spread says nothing there.
   if (options_.mode == Mode::kConnect) return;
-  for (const auto& c : conns_) into.add(c.answers_measured);
+  // Only connections that had something to answer: asked in the window, or still waiting for an
+  // answer (a request sent in the warm-up to a server that never took the connection). An open
+  // loop at a low rate leaves some connections unasked, and those are not the server's fault.
+  for (const auto& c : conns_) {
+    if (c.asked_measured || c.in_flight > 0 || c.answers_measured > 0) into.add(c.answers_measured);
+  }
 }
 
 void Worker::push_free(Conn& c, uint32_t id) {

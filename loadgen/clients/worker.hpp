@@ -55,6 +55,7 @@ class Worker final : public BasicDriver, private EngineHandler {
     uint32_t unsent = 0;    // queued request bytes not yet written
     uint32_t think_queued = 0;  // closed loop with --think: requests waiting in think_
     uint64_t answers_measured = 0;  // any status, in the measured window, over every socket this slot had
+    bool asked_measured = false;    // a request went out in the measured window (open loop may ask none)
     int64_t connect_start = 0;
     int64_t intended = 0;   // paced connect mode: when this transaction was scheduled
     uint64_t next_seq = 0;  // UDP sequence numbers

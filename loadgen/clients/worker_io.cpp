@@ -160,6 +160,7 @@ void Worker::send_requests(Conn& c, uint32_t id, uint32_t count, int64_t intende
     slot.sent = now;
   }
   c.in_flight += count;
+  c.asked_measured = c.asked_measured || measuring();
   auto bytes = static_cast<uint32_t>(count * request_.size());
   metrics_.counters.requests_sent += count;
   if (c.unsent > 0) {  // still waiting for room from an earlier write: queue behind it
@@ -199,6 +200,7 @@ void Worker::send_udp(Conn& c, uint32_t id, int64_t intended, int64_t now) {
   DatagramCheck::write(request_, seq, datagram_.data());
   s[i] = Slot{intended, now, seq, true};
   ++c.in_flight;
+  c.asked_measured = c.asked_measured || measuring();
   ++metrics_.counters.requests_sent;
   int64_t sent = engine_->send(id, datagram_.data(), datagram_.size());
   if (sent >= 0) {

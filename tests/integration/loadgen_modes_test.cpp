@@ -475,5 +475,17 @@ TEST(LoadgenHttpStatusTest, ConnectionsThatNeverGotAnAnswerAreCountedAndWarnedAb
   EXPECT_NE(run.output.find("WARNING: 4 of 6 connections got no answer"), std::string::npos) << run.output;
 }
 
+// An open loop at 4 requests/s over 20 connections asks only some of them anything: the others
+// are not "connections that got no answer", and nothing warns about them.
+TEST(LoadgenHttpStatusTest, ConnectionsNeverAskedAreNotCountedUnanswered) {
+  ServerProcess server("netlab-server-epoll", {"--listen", "127.0.0.1:0"});
+  auto [run, row] = run_loadgen_summary(
+      {"--target", server.address().to_string(), "-c", "20", "--rate", "4", "-d", "1s"});
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_GT(num(row, "responses_ok"), 0) << run.output;
+  EXPECT_EQ(num(row, "conns_unanswered"), 0) << run.output;
+  EXPECT_EQ(run.output.find("got no answer"), std::string::npos) << run.output;
+}
+
 }  // namespace
 }  // namespace netlab::test
