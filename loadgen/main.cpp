@@ -20,6 +20,7 @@
 #include "core/net/fd.hpp"
 #include "core/net/socket.hpp"
 #include "core/net/stop.hpp"
+#include "core/util/command_line.hpp"
 #include "loadgen/cli/cli.hpp"
 #include "loadgen/cli/outcome.hpp"
 #include "loadgen/cli/preflight.hpp"
@@ -91,17 +92,7 @@ int main(int argc, char** argv) {
   CLI::App app{"netlab-loadgen: a load generator for TCP and UDP servers (echo, HTTP/1.1, file, chat)", "netlab-loadgen"};
   add_options(app, o);
   app.set_version_flag("--version", version_text(), "Print the version and git commit, then exit");
-  try {
-    app.parse(argc, argv);
-    validate(o);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "netlab-loadgen: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "netlab-loadgen: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  }
+  if (auto status = core::parse_command_line(app, argc, argv, "netlab-loadgen", [&] { validate(o); })) return *status;
   std::vector<std::string> args(argv, argv + argc);
 
   PreflightResult plan = run_preflight(o);

@@ -11,6 +11,7 @@
 
 #include "core/net/error.hpp"
 #include "core/net/stop.hpp"
+#include "core/util/command_line.hpp"
 #include "core/util/duration.hpp"
 #include "servers/common/server.hpp"
 #include "servers/git_sha.hpp"
@@ -163,13 +164,8 @@ int main(int argc, char** argv) {
   app.add_flag("--model-info", model_info,
                "Print one machine-readable line about this model (model=, transport=, workers=) and exit");
 
-  try {
-    app.parse(argc, argv);
-    if (model_info) {
-      std::printf("model=%s transport=%s workers=%d\n", std::string(info.name).c_str(), tcp ? "tcp" : "udp",
-                  info.default_workers);
-      return 0;
-    }
+  auto usage = netlab::core::parse_command_line(app, argc, argv, binary, [&] {
+    if (model_info) return;
     options.listen = netlab::core::Address::parse(listen);
     options.protocol.protocol = netlab::proto::parse_protocol(proto);
     options.protocol.workload.cpu = parse_micros("--cpu-work", cpu_work, BareNumber::kNeedsUnit);
@@ -191,13 +187,12 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("--proto", proto + " cannot be served over " + (tcp ? "TCP" : "UDP") +
                                                 "; this model serves " + served);
     }
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << binary << ": " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << binary << ": " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
+  });
+  if (usage) return *usage;
+  if (model_info) {
+    std::printf("model=%s transport=%s workers=%d\n", std::string(info.name).c_str(), tcp ? "tcp" : "udp",
+                info.default_workers);
+    return 0;
   }
 
   try {

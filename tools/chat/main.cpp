@@ -25,6 +25,7 @@
 
 #include "core/net/address.hpp"
 #include "core/net/error.hpp"
+#include "core/util/command_line.hpp"
 #include "core/util/duration.hpp"
 #include "tools/chat/chat_link.hpp"
 #include "tools/chat/chat_text.hpp"
@@ -146,8 +147,7 @@ int main(int argc, char** argv) {
                        "Print the version and git commit, then exit");
   std::chrono::milliseconds wait{};
   core::Address address;
-  try {
-    app.parse(argc, argv);
+  auto status = core::parse_command_line(app, argc, argv, "netlab-chat", [&] {
     try {
       wait = std::chrono::duration_cast<std::chrono::milliseconds>(
           core::parse_duration(wait_text, core::BareNumber::kNeedsUnit));
@@ -155,15 +155,8 @@ int main(int argc, char** argv) {
       throw std::invalid_argument(std::string("--wait: ") + e.what());
     }
     address = core::Address::parse(server);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    // CLI11 would exit 105..109; bad usage is 2 here, named first like every netlab binary.
-    std::cerr << "netlab-chat: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "netlab-chat: " << e.what() << "\n";
-    return 2;
-  }
+  });
+  if (status) return *status;
   const bool tty = ::isatty(STDIN_FILENO) && sends.empty();
   if (name.empty() && !tty) {
     std::cerr << "netlab-chat: --name is required when not on a terminal\n";

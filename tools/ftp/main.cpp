@@ -20,6 +20,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/util/command_line.hpp"
 #include "tools/ftp/file_client.hpp"
 #include "tools/ftp/git_sha.hpp"  // generated: NETLAB_FTP_GIT_SHA
 #include "tools/ftp/line_reader.hpp"
@@ -168,17 +169,9 @@ int main(int argc, char** argv) {
                        std::string("netlab-ftp ") + NETLAB_VERSION + " (git " + (sha.empty() ? "unknown" : sha) + ")",
                        "Print the version and git commit, then exit");
   core::Address address;
-  try {
-    app.parse(argc, argv);
-    address = core::Address::parse(server);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    // CLI11 would exit 105..109; bad usage is 2 here, named first like every netlab binary.
-    std::cerr << "netlab-ftp: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "netlab-ftp: " << e.what() << "\n";
-    return 2;
+  if (auto status = core::parse_command_line(app, argc, argv, "netlab-ftp",
+                                             [&] { address = core::Address::parse(server); })) {
+    return *status;
   }
   if (progress) settings.progress = 1;
   if (no_progress) settings.progress = 0;

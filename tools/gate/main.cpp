@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/util/command_line.hpp"
 #include "tools/gate/baseline.hpp"
 #include "tools/gate/compare_page.hpp"
 #include "tools/gate/config.hpp"
@@ -195,15 +196,7 @@ int main(int argc, char** argv) {
   history->add_option("file", o.history_file, "History CSV")->required();
   history->add_option("--out", o.history_out, "Folder for the history page (default: the folder holding FILE)");
   history->add_option("--charts-dir", o.charts_dir, "Folder holding the gnuplot scripts")->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    // CLI11's own codes (105, 106, ...) would read as something else; bad usage is 2 here, named
-    // first like every other refusal.
-    std::cerr << "netlab-gate: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  }
+  if (auto status = netlab::core::parse_command_line(app, argc, argv, "netlab-gate")) return *status;
 
   if (*history) {
     std::string out = o.history_out.empty()

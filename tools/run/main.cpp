@@ -19,6 +19,7 @@
 #include <random>
 #include <thread>
 
+#include "core/util/command_line.hpp"
 #include "core/util/duration.hpp"
 #include "tools/run/case_runner.hpp"
 #include "tools/run/model_palette.hpp"
@@ -127,14 +128,7 @@ int main(int argc, char** argv) {
   app.add_flag("--list", list_only, "List the cases and exit");
   app.add_option("--report-only", report_only, "Redraw charts and report of an existing run folder, then exit");
   app.set_version_flag("--version", version_text("netlab-run"), "Print the version and git commit, then exit");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    // CLI11 would exit 105..109; bad usage is 2 here, named first like every other refusal.
-    std::cerr << "netlab-run: " << e.what() << "\nRun with --help for more information.\n";
-    return 2;
-  }
+  if (auto status = netlab::core::parse_command_line(app, argc, argv, "netlab-run")) return *status;
 
   if (!report_only.empty()) {
     if (!suite_path.empty()) {
