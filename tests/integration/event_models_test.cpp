@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "core/net/io.hpp"
 #include "tests/integration/event_variants.hpp"
+#include "tests/support/cpu_time.hpp"
 #include "tests/support/line_client.hpp"
 #include "tests/support/sanitizers.hpp"
 #include "tests/support/server_process.hpp"
@@ -58,30 +58,13 @@ long rss_kib(pid_t pid) {
   return total;
 }
 
-// utime + stime of a process and its children, in seconds.
+// utime + stime of a process and its children, in seconds (one that exited meanwhile reads 0).
 double cpu_seconds(pid_t pid) {
-  double total = 0;
   std::vector<pid_t> pids = count_children(pid).pids;
   pids.push_back(pid);
-  for (pid_t p : pids) {
-    std::string text;
-    try {
-      std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
-      text.assign(std::istreambuf_iterator<char>(stat), {});
-    } catch (const std::exception&) {
-      continue;  // exited meanwhile
-    }
-    if (text.rfind(')') == std::string::npos) continue;
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string field;
-    unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::stoul(field);
-      if (i == 15) stime = std::stoul(field);
-    }
-    total += static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-  return total;
+  std::chrono::milliseconds total{0};
+  for (pid_t p : pids) total += cpu_time(p);
+  return static_cast<double>(total.count()) / 1000.0;
 }
 
 bool wait_for_log(ServerProcess& server, const std::string& needle, std::chrono::milliseconds timeout) {

@@ -1,5 +1,6 @@
-// CPU time (user + system) a process has used so far, from /proc/PID/stat: tests that a client
-// waiting on a dead server sleeps instead of spinning read it twice, a second apart.
+// CPU time (user + system) a process has used so far, from /proc/PID/stat (0 once it is gone):
+// tests that a client or server waiting on something sleeps instead of spinning read it twice, a
+// second apart.
 #pragma once
 
 #include <sys/types.h>
