@@ -25,6 +25,7 @@ constexpr size_t kBlockSize = 64 * 1024;
 constexpr size_t kStamp = 16;  // hex digits at the start of every PUT block: the upload's number
 constexpr int64_t kRetryDelayNs = 10'000'000;
 constexpr int64_t kMaxDrainNs = 1'000'000'000;
+constexpr int kLateDeletes = 5;  // DELETEs after the first, 100 ms apart, when a PUT may land late
 
 
 void put_stamp(char* out, uint64_t v) {
@@ -102,8 +103,9 @@ void FileDriver::teardown() {
 
 // The measurement is over and published: nothing here is counted. The connection is at a request
 // boundary when still open (a cut transfer closes it), else a fresh one is made, uncounted too.
-// One race is left: a PUT cut by the drain after its last byte was sent still lands when the server
-// gets to it, possibly after this DELETE (a server slower than the drain's second).
+// A PUT the drain cut after its last byte was sent still lands when the server gets to it, maybe
+// after the first DELETE: then the DELETE is repeated a few times over half a second. A server
+// slower than that can still leave the upload behind.
 void FileDriver::remove_upload() {
   auto warn = [this](const std::string& why) {
     std::string line = "netlab-loadgen: upload " + put_name_ + " left in the server's library: " + why + "\n";
@@ -118,16 +120,20 @@ void FileDriver::remove_upload() {
     set_timeouts();
     have_ = used_ = 0;
   }
-  drain_until_ = now_ns() + std::min(options_.timeout_ns, kMaxDrainNs);  // abandon() gives up after it
-  std::string request = proto::file_frame("DELETE " + put_name_);
-  proto::FileReply reply;
-  if (send_all(request.data(), request.size(), false) != Step::kOk || read_reply(reply) != Step::kOk ||
-      (reply.size > 0 && read_data(reply.size, nullptr) != Step::kOk)) {
-    return warn("no answer to DELETE");
-  }
-  // 404: the upload never landed (its PUT was cut short), so nothing is left.
-  if (reply.code != 200 && reply.code != 404) {
-    warn("server says " + std::to_string(reply.code) + ": " + reply.message);
+  const int attempts = put_in_doubt_ ? 1 + kLateDeletes : 1;
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    drain_until_ = now_ns() + std::min(options_.timeout_ns, kMaxDrainNs);  // abandon() gives up after it
+    std::string request = proto::file_frame("DELETE " + put_name_);
+    proto::FileReply reply;
+    if (send_all(request.data(), request.size(), false) != Step::kOk || read_reply(reply) != Step::kOk ||
+        (reply.size > 0 && read_data(reply.size, nullptr) != Step::kOk)) {
+      return warn("no answer to DELETE");
+    }
+    // 404: the upload is not there (never landed, or already removed), so nothing is left.
+    if (reply.code != 200 && reply.code != 404) {
+      return warn("server says " + std::to_string(reply.code) + ": " + reply.message);
+    }
   }
 }
 
@@ -171,8 +177,10 @@ FileDriver::Step FileDriver::put_once() {
     if (Step s = send_all(block_.data(), n, n < left); s != Step::kOk) return s;
     left -= n;
   }
+  put_in_doubt_ = true;
   proto::FileReply reply;
   if (Step s = read_reply(reply); s != Step::kOk) return s;
+  put_in_doubt_ = false;
   if (reply.size > 0) {
     if (Step s = read_data(reply.size, nullptr); s != Step::kOk) return s;
   }

@@ -60,6 +60,7 @@ class FileDriver final : public BasicDriver {
   bool have_reference_ = false;
   uint64_t reference_sum_ = 0, reference_size_ = 0;
   uint64_t uploads_ = 0;
+  bool put_in_doubt_ = false;  // a PUT sent whole whose reply never came: it may land late
   int64_t drain_until_ = INT64_MAX;
 };
 
