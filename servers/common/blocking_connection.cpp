@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -63,6 +64,14 @@ std::chrono::milliseconds quiet_for(int fd) {
   return std::chrono::milliseconds{info.tcpi_last_data_recv};
 }
 
+// Nothing more has arrived than was read.
+bool nothing_readable(int fd) {
+  int pending = 0;
+  return ::ioctl(fd, FIONREAD, &pending) == 0 && pending == 0;
+}
+
+constexpr uint64_t kShedAtOnceBytes = 4096;
+
 }  // namespace
 
 bool listener_has_waiting(int listener) {
@@ -80,9 +89,14 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
   proto::Outbox out;
   // A request begun but not finished, on a connection gone quiet, while others wait: cut. One that
   // sent nothing yet keeps its header timeout: a client may connect first and speak later.
-  auto shed = [&] {
+  // Judged at once (no wait since our last read) only while the connection has sent less than any
+  // receive window, so that flow control cannot have held the rest back: a slowloris head is a few
+  // hundred bytes. A large request is judged only after a slice passed with nothing new.
+  uint64_t received = 0;
+  auto shed = [&](bool at_once) {
     return others_waiting && timer.kind() == RequestTimer::Kind::kHeader && session.partial_request() &&
-           quiet_for(fd) >= kShedQuiet && others_waiting();
+           (!at_once || (received <= kShedAtOnceBytes && nothing_readable(fd))) && quiet_for(fd) >= kShedQuiet &&
+           others_waiting();
   };
   const auto slice = others_waiting ? kShedQuiet : std::chrono::milliseconds::max();
   char buf[16384];
@@ -100,7 +114,7 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
       // request that sat in the backlog is served, an unfinished one that went quiet is cut at once.
       n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
       if (n < 0 && errno == EAGAIN) {
-        cut = shed();
+        cut = shed(true);
         if (!cut) n = ::read(fd, buf, sizeof buf);  // waits one slice at most
       }
     } else {
@@ -109,7 +123,7 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
     // SO_RCVTIMEO passed: EAGAIN. A signal on this thread: EINTR (go on unless stopping).
     if (!cut && n < 0 && errno == EINTR && !core::stop_requested()) continue;
     const bool timed_out = cut || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-    if (timed_out && !cut && sliced && !timer.expired(RequestTimer::now()) && !shed()) {
+    if (timed_out && !cut && sliced && !timer.expired(RequestTimer::now()) && !shed(false)) {
       continue;  // a slice ended, not the deadline, and nobody needs this worker
     }
     if (timed_out) {
@@ -125,6 +139,7 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
       send_outbox(fd, out);  // a last reply to a half-closed peer, if the protocol has one
       return;
     }
+    received += static_cast<uint64_t>(n);
     session.on_bytes({buf, static_cast<size_t>(n)}, out);
     for (;;) {
       // kWouldBlock here means SO_SNDTIMEO passed with nothing sent: the client stopped reading.
@@ -135,7 +150,7 @@ void serve_blocking_connection(int fd, proto::Session& session, const ServerOpti
       session.on_bytes({}, out);  // requests held back while the outbox was full (Outbox flow control)
     }
     timer.update(session, out);
-    if (shed()) {  // what arrived left the request unfinished, and it arrived a while ago
+    if (shed(true)) {  // what arrived left the request unfinished, and it arrived a while ago
       time_out(session, out);
       send_outbox(fd, out);
       return;
